@@ -5,3 +5,5 @@ export * from './health.js';
 export * from './calls.js';
 export * from './agents.js';
 export * from './events.js';
+export * from './phone/index.js';
+export * from './local-time/index.js';
