@@ -2,6 +2,7 @@ import type { AckCallback } from './errors.js';
 import type { AgentStatus } from './agents.js';
 import type { CallRecord } from './calls.js';
 import type { Role } from './roles.js';
+import type { ClientLocalTime, ScreenPopContact } from './screen-pop.js';
 
 /**
  * The one Socket.IO contract for server and both consoles. Pushes are `domain:event`,
@@ -11,8 +12,8 @@ import type { Role } from './roles.js';
 /** The screen-pop (DESIGN §2.1): the call, the contact card or null, local-time facts. */
 export interface CallRingingPayload {
   call: CallRecord;
-  contact: unknown | null;
-  localTime: unknown | null;
+  contact: ScreenPopContact | null;
+  localTime: ClientLocalTime | null;
 }
 
 export interface CallUpdatePayload {

@@ -7,3 +7,7 @@ export * from './agents.js';
 export * from './events.js';
 export * from './phone/index.js';
 export * from './local-time/index.js';
+export * from './settings.js';
+export * from './contacts.js';
+export * from './deals.js';
+export * from './screen-pop.js';
