@@ -1,0 +1,37 @@
+import type { Router } from 'express';
+import { createAuthRouter } from './auth/auth.routes.js';
+import type { AppContext } from './platform/app-context.js';
+import { createQueuesRouter } from './queues/queues.routes.js';
+import type { SocketRegistrar } from './realtime/realtime.js';
+import { createUsersRouter } from './users/users.routes.js';
+
+/**
+ * THE place where domains plug into the app. Add one line per domain:
+ *
+ *   - REST: `{ path: '/api/calls', router: createCallsRouter(ctx) }` — the router does its own
+ *     `requireRole(...)` and `parseInput(schema, req.body | req.query)`; errors are thrown as
+ *     AppError and answered by the one error middleware.
+ *   - Socket.IO: `registerCallsSocket(ctx)` returning `(socket) => onCommand(socket, 'call:dial', {...}, ctx)`.
+ *   - Background work (AMI subscriptions, timers): start it in `startDomains` and stop it with
+ *     `ctx.onClose(...)`.
+ */
+
+export interface DomainRouter {
+  path: `/api/${string}`;
+  router: Router;
+}
+
+export function domainRouters(ctx: AppContext): DomainRouter[] {
+  return [
+    { path: '/api/auth', router: createAuthRouter(ctx) },
+    { path: '/api/users', router: createUsersRouter(ctx) },
+    { path: '/api/queues', router: createQueuesRouter(ctx) },
+  ];
+}
+
+export function domainSocketHandlers(_ctx: AppContext): SocketRegistrar[] {
+  return [];
+}
+
+/** Starts domain background work once the app is built (subscriptions to telephony, timers). */
+export async function startDomains(_ctx: AppContext): Promise<void> {}
