@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createNumberLocator, zoneFromCandidates } from './timezone-inference.js';
+
+const locate = createNumberLocator();
+
+describe('time zone inferred from the number', () => {
+  it.each([
+    ['+73432001122', 'Asia/Yekaterinburg', 'RU'],
+    ['+74232001122', 'Asia/Vladivostok', 'RU'],
+    ['+74951234567', 'Europe/Moscow', 'RU'],
+    ['+380441234567', 'Europe/Kyiv', 'UA'],
+    ['+48221234567', 'Europe/Warsaw', 'PL'],
+    ['+12125551234', 'America/New_York', 'US'],
+  ])('places %s in %s', async (e164, zone, country) => {
+    const location = await locate(e164);
+    expect(location.timeZone).toEqual({ zone, source: 'number', candidates: [zone] });
+    expect(location.country).toBe(country);
+  });
+
+  it('names the region of a fixed line', async () => {
+    expect((await locate('+73432001122')).region).toBe('Ekaterinburg');
+  });
+
+  it('reports a +1 208 (Idaho) number spanning two zones as ambiguous with both instead of guessing', async () => {
+    const location = await locate('+12086001234');
+    expect(location.timeZone).toEqual({ zone: null, source: 'number', candidates: ['America/Boise', 'America/Los_Angeles'] });
+  });
+
+  it('reports a Russian toll-free 8-800 number as ambiguous', async () => {
+    const location = await locate('+78001234567');
+    expect(location.timeZone.zone).toBeNull();
+    expect(location.timeZone.candidates).toContain('Europe/Moscow');
+    expect(location.timeZone.candidates.length).toBeGreaterThan(1);
+  });
+});
+
+describe('zoneFromCandidates', () => {
+  it('renames deprecated zone names to current IANA names', () => {
+    expect(zoneFromCandidates(['Europe/Kiev'])).toEqual({ zone: 'Europe/Kyiv', source: 'number', candidates: ['Europe/Kyiv'] });
+    expect(zoneFromCandidates(['Asia/Calcutta']).zone).toBe('Asia/Kolkata');
+  });
+
+  it('collapses names that rename to the same zone into one', () => {
+    expect(zoneFromCandidates(['Europe/Kiev', 'Europe/Kyiv', 'Europe/Uzhgorod']).zone).toBe('Europe/Kyiv');
+  });
+
+  it('reports no zone when the metadata knows none', () => {
+    expect(zoneFromCandidates(null)).toEqual({ zone: null, source: 'none', candidates: [] });
+    expect(zoneFromCandidates(['Not/AZone'])).toEqual({ zone: null, source: 'none', candidates: [] });
+  });
+});
