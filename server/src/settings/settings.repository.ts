@@ -1,0 +1,74 @@
+import {
+  companySettingsSchema,
+  DEFAULT_COMPANY_SETTINGS,
+  type CompanySettings,
+  type UpdateCompanySettingsRequest,
+} from '@crm/shared';
+import type { Connection } from 'mongoose';
+import { AppError } from '../http/app-error.js';
+import { describeIssues } from '../http/validate.js';
+import { companySettingsModel } from './settings.model.js';
+
+const DOCUMENT_ID = 'company';
+
+export interface SettingsRepository {
+  /** The company settings, defaults filled in for anything never set. */
+  get(): Promise<CompanySettings>;
+  /** Applies a validated partial change; the whole result must still be valid. */
+  update(change: UpdateCompanySettingsRequest): Promise<CompanySettings>;
+}
+
+/**
+ * Settings are read on every screen-pop, so they are cached for `cacheMs`; a change made through
+ * this repository is visible at once, one made by another instance within `cacheMs`.
+ */
+export function createSettingsRepository(connection: Connection, { cacheMs = 5_000 } = {}): SettingsRepository {
+  const Settings = companySettingsModel(connection);
+  let cached: { value: CompanySettings; at: number } | null = null;
+
+  async function load(): Promise<CompanySettings> {
+    const doc = await Settings.findById(DOCUMENT_ID).lean<{ settings?: Partial<CompanySettings> }>();
+    const merged = { ...DEFAULT_COMPANY_SETTINGS, ...(doc?.settings ?? {}) };
+    const parsed = companySettingsSchema.safeParse(merged);
+    // A stored value that no longer validates (schema grew stricter) falls back to the defaults for those fields.
+    if (parsed.success) return parsed.data;
+    const broken = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+    const repaired = Object.fromEntries(
+      Object.entries(merged).map(([key, value]) => [key, broken.has(key) ? DEFAULT_COMPANY_SETTINGS[key as keyof CompanySettings] : value]),
+    );
+    return companySettingsSchema.parse(repaired);
+  }
+
+  return {
+    async get() {
+      const now = Date.now();
+      if (cached && now - cached.at < cacheMs) return cached.value;
+      const value = await load();
+      cached = { value, at: now };
+      return value;
+    },
+    async update(change) {
+      const current = await load();
+      const next = companySettingsSchema.safeParse({ ...current, ...change });
+      if (!next.success) {
+        const fields = describeIssues(next.error.issues);
+        throw AppError.validation(fields.map(({ field, message }) => `${field}: ${message}`).join('; '), { fields });
+      }
+      await Settings.updateOne({ _id: DOCUMENT_ID }, { $set: { settings: next.data } }, { upsert: true });
+      cached = { value: next.data, at: Date.now() };
+      return next.data;
+    },
+  };
+}
+
+const perConnection = new WeakMap<Connection, SettingsRepository>();
+
+/** The one settings repository of a connection, so every domain sees an admin's change at once. */
+export function settingsRepositoryFor(connection: Connection): SettingsRepository {
+  let repository = perConnection.get(connection);
+  if (!repository) {
+    repository = createSettingsRepository(connection);
+    perConnection.set(connection, repository);
+  }
+  return repository;
+}
