@@ -70,7 +70,7 @@ export function createRedisLiveState({ url, keyPrefix = 'crm:' }: RedisLiveState
       await redis.eval(RELEASE_LEASE, 1, `lease:${lease.name}`, lease.holder);
     },
     async ping() {
-      if (redis.status !== 'ready') return false;
+      if (redis.status === 'end') return false;
       try {
         return (await redis.ping()) === 'PONG';
       } catch {
