@@ -1,0 +1,106 @@
+/**
+ * Open cursors: the rest of a result set, served in batches by `getMore`. A cursor holds
+ * references to immutable stored documents, so later writes never change a batch half-sent.
+ */
+import { calculateObjectSize, Long } from 'bson';
+import { Query } from 'mingo';
+import { MongoCommandError } from '../errors.js';
+import { isPlainObject, type Doc } from '../query/bson-order.js';
+
+const DEFAULT_FIRST_BATCH = 101;
+/** Replies stay under the 16 MiB document limit with room for the envelope. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+
+interface OpenCursor {
+  namespace: string;
+  docs: Doc[];
+  position: number;
+  projection: Doc | undefined;
+  lastUsed: number;
+}
+
+export type CursorReply = {
+  cursor: { firstBatch?: Doc[]; nextBatch?: Doc[]; id: Long; ns: string };
+  ok: 1;
+};
+
+export function applyProjection(docs: Doc[], projection: Doc | undefined): Doc[] {
+  if (!projection || Object.keys(projection).length === 0 || docs.length === 0) return docs;
+  return new Query({}, {}).find(docs, projection).all() as Doc[];
+}
+
+export class CursorRegistry {
+  private readonly open = new Map<string, OpenCursor>();
+  private nextId = BigInt(Date.now()) * 1000n;
+
+  /** Replies with the first batch, keeping a cursor only when more documents remain. */
+  start(namespace: string, docs: Doc[], options: { batchSize?: unknown; projection?: unknown; singleBatch?: unknown }): CursorReply {
+    const projection = isPlainObject(options.projection) ? options.projection : undefined;
+    const cursor: OpenCursor = { namespace, docs, position: 0, projection, lastUsed: Date.now() };
+    const firstBatch = this.takeBatch(cursor, batchSizeOf(options.batchSize) ?? DEFAULT_FIRST_BATCH);
+    let id = Long.ZERO;
+    if (cursor.position < docs.length && options.singleBatch !== true) {
+      this.nextId += 1n;
+      id = Long.fromBigInt(this.nextId);
+      this.open.set(id.toString(), cursor);
+    }
+    return { cursor: { firstBatch, id, ns: namespace }, ok: 1 };
+  }
+
+  getMore(id: unknown, namespace: string, batchSize: unknown): CursorReply {
+    const key = String(id);
+    const cursor = this.open.get(key);
+    if (!cursor) throw new MongoCommandError('CursorNotFound', `cursor id ${key} not found`);
+    if (cursor.namespace !== namespace) {
+      throw new MongoCommandError('Unauthorized', `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`);
+    }
+    cursor.lastUsed = Date.now();
+    const nextBatch = this.takeBatch(cursor, batchSizeOf(batchSize) ?? Infinity);
+    const isDone = cursor.position >= cursor.docs.length;
+    if (isDone) this.open.delete(key);
+    return { cursor: { nextBatch, id: isDone ? Long.ZERO : Long.fromString(key), ns: namespace }, ok: 1 };
+  }
+
+  kill(ids: unknown[]): { killed: Long[]; notFound: Long[] } {
+    const killed: Long[] = [];
+    const notFound: Long[] = [];
+    for (const id of ids) {
+      const key = String(id);
+      const long = Long.fromString(key);
+      if (this.open.delete(key)) killed.push(long);
+      else notFound.push(long);
+    }
+    return { killed, notFound };
+  }
+
+  /** Drops cursors idle for 10 minutes, as MongoDB's cursor timeout does. */
+  reapIdle(now = Date.now()): void {
+    for (const [key, cursor] of this.open) {
+      if (now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.open.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  private takeBatch(cursor: OpenCursor, limit: number): Doc[] {
+    const batch: Doc[] = [];
+    let bytes = 0;
+    while (cursor.position < cursor.docs.length && batch.length < limit) {
+      const [doc] = applyProjection([cursor.docs[cursor.position] as Doc], cursor.projection);
+      const size = calculateObjectSize(doc as Doc);
+      if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+      batch.push(doc as Doc);
+      bytes += size;
+      cursor.position += 1;
+    }
+    return batch;
+  }
+}
+
+function batchSizeOf(value: unknown): number | undefined {
+  const size = Number(value);
+  return Number.isFinite(size) && size > 0 ? size : undefined;
+}

@@ -1,0 +1,45 @@
+/**
+ * Routes a decoded command to its handler and shapes the reply. Handlers are synchronous; the
+ * only wait is for the journal when the client asked for `j: true`.
+ */
+import { MongoCommandError, toErrorReply } from '../errors.js';
+import type { Doc } from '../query/bson-order.js';
+import { adminCommands } from './admin.js';
+import { catalogCommands } from './catalog.js';
+import type { CommandContext, CommandHandler } from './context.js';
+import { readCommands } from './read.js';
+import { writeCommands } from './write.js';
+
+const handlers: Record<string, CommandHandler> = {
+  ...adminCommands,
+  ...catalogCommands,
+  ...readCommands,
+  ...writeCommands,
+};
+
+export const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes']);
+
+export function commandNameOf(command: Doc): string {
+  return Object.keys(command)[0] ?? '';
+}
+
+/** Runs one command; never throws: failures become `{ ok: 0, code, codeName, errmsg }`. */
+export function runCommand(command: Doc, context: CommandContext): Doc {
+  const name = commandNameOf(command);
+  const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+  if (!handler) {
+    return toErrorReply(new MongoCommandError('CommandNotFound', `no such command: '${name}'`));
+  }
+  try {
+    return handler(command, context);
+  } catch (error) {
+    if (!(error instanceof MongoCommandError)) context.logger.debug({ err: error, command: name }, 'command failed');
+    return toErrorReply(error);
+  }
+}
+
+/** Whether the client asked to wait until the write is on disk (`j: true`, or `fsync`). */
+export function wantsJournalAck(command: Doc): boolean {
+  const concern = command.writeConcern as { j?: unknown; fsync?: unknown } | undefined;
+  return Boolean(concern && (concern.j === true || concern.fsync === true)) && WRITE_COMMANDS.has(commandNameOf(command));
+}

@@ -1,0 +1,100 @@
+/** find, getMore, killCursors, count, distinct and aggregate. */
+import { Aggregator } from 'mingo';
+import { MongoCommandError } from '../errors.js';
+import { compareValues, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
+import { findDocuments, findRecords } from '../query/execute.js';
+import { applyProjection } from './cursors.js';
+import { collectionName, findCollection, namespaceOf, numberField, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
+
+const find: CommandHandler = (command, context) => {
+  const name = collectionName(command);
+  const limit = numberField(command, 'limit');
+  const docs = findDocuments(findCollection(context, name), {
+    filter: optionalDoc(command, 'filter') ?? {},
+    sort: optionalDoc(command, 'sort'),
+    skip: numberField(command, 'skip'),
+    limit: Math.abs(limit),
+  });
+  return context.cursors.start(namespaceOf(context, name), docs, {
+    batchSize: command.batchSize,
+    projection: command.projection,
+    singleBatch: command.singleBatch === true || limit < 0,
+  });
+};
+
+const getMore: CommandHandler = (command, context) => {
+  const name = typeof command.collection === 'string' ? command.collection : '';
+  return context.cursors.getMore(command.getMore, namespaceOf(context, name), command.batchSize);
+};
+
+const killCursors: CommandHandler = (command, context) => {
+  const ids = Array.isArray(command.cursors) ? command.cursors : [];
+  const { killed, notFound } = context.cursors.kill(ids);
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+};
+
+const count: CommandHandler = (command, context) => {
+  const name = collectionName(command);
+  const collection = findCollection(context, name);
+  const query = optionalDoc(command, 'query') ?? {};
+  const skip = numberField(command, 'skip');
+  const limit = Math.abs(numberField(command, 'limit'));
+  if (collection && Object.keys(query).length === 0) {
+    const total = Math.max(0, collection.count - skip);
+    return { n: limit > 0 ? Math.min(limit, total) : total, ok: 1 };
+  }
+  return { n: findRecords(collection, { filter: query, skip, limit }).length, ok: 1 };
+};
+
+const distinct: CommandHandler = (command, context) => {
+  const name = collectionName(command);
+  const key = command.key;
+  if (typeof key !== 'string') throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is missing or is not a string");
+  const docs = findDocuments(findCollection(context, name), { filter: optionalDoc(command, 'query') ?? {} });
+  const values = docs.flatMap((doc) => getPathValues(doc, key)).filter((value) => value !== undefined);
+  values.sort(compareValues);
+  return { values: values.filter((value, i) => i === 0 || compareValues(value, values[i - 1]) !== 0), ok: 1 };
+};
+
+const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$listSessions', '$collStats', '$indexStats', '$search']);
+
+/** Documents feeding a pipeline: a leading `$match` (and `$sort`/`$limit`) is served by the planner. */
+function pipelineSource(context: CommandContext, name: string, pipeline: Doc[]): Doc[] {
+  const collection = findCollection(context, name);
+  const first = pipeline[0];
+  const filter = first && isPlainObject(first.$match) ? first.$match : {};
+  return findDocuments(collection, { filter });
+}
+
+const aggregate: CommandHandler = (command, context) => {
+  const pipeline = requireArray(command, 'pipeline');
+  for (const stage of pipeline) {
+    const [operator] = Object.keys(stage);
+    if (operator && UNSUPPORTED_STAGES.has(operator)) {
+      throw new MongoCommandError('NotImplemented', `${operator} is not supported by the embedded store`);
+    }
+  }
+  if (command.aggregate === 1) {
+    throw new MongoCommandError('InvalidNamespace', 'collection-less aggregate is not supported by the embedded store');
+  }
+  const name = collectionName(command);
+  const source = pipelineSource(context, name, pipeline);
+  const aggregator = new Aggregator(pipeline, {
+    collectionResolver: (other) => findDocuments(findCollection(context, other), {}),
+    variables: isPlainObject(command.let) ? command.let : {},
+  });
+  const results = aggregator.run(source) as Doc[];
+  const cursor = isPlainObject(command.cursor) ? command.cursor : {};
+  return context.cursors.start(namespaceOf(context, name), results, { batchSize: cursor.batchSize });
+};
+
+export { applyProjection };
+
+export const readCommands: Record<string, CommandHandler> = {
+  find,
+  getMore,
+  killCursors,
+  count,
+  distinct,
+  aggregate,
+};

@@ -1,0 +1,60 @@
+/**
+ * Running a filter against a collection: plan, walk the candidates, apply the full filter,
+ * sort when the plan could not, then skip/limit. Returns references to the stored documents
+ * (never copies): they are immutable, and are only serialized when sent.
+ */
+import { Query } from 'mingo';
+import type { Collection } from '../storage/collection.js';
+import type { StoredRecord } from '../storage/secondary-index.js';
+import { parseSort, sortDocuments, type Doc, type SortSpec } from './bson-order.js';
+import { candidates, planQuery, type Plan } from './planner.js';
+
+export interface FindOptions {
+  filter?: Doc;
+  sort?: Doc;
+  skip?: number;
+  /** 0 or absent: no limit. */
+  limit?: number;
+}
+
+export function compileFilter(filter: Doc | undefined): (doc: Doc) => boolean {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  const query = new Query(filter, {});
+  return (doc) => query.test(doc);
+}
+
+/** Matching records in result order, honouring skip and limit. */
+export function findRecords(collection: Collection | undefined, { filter = {}, sort, skip = 0, limit = 0 }: FindOptions): StoredRecord[] {
+  if (!collection) return [];
+  const spec = parseSort(sort);
+  const plan = planQuery(collection, filter, spec);
+  const matches = compileFilter(filter);
+  const isOrdered = spec.length === 0 || (plan.kind === 'index' && plan.providesSort);
+  // In index order (or with no sort) the scan can stop as soon as the page is full.
+  const stopAfter = isOrdered && limit > 0 ? skip + limit : Infinity;
+  const found: StoredRecord[] = [];
+  for (const rec of candidates(collection, plan)) {
+    if (!matches(rec.doc)) continue;
+    found.push(rec);
+    if (found.length >= stopAfter) break;
+  }
+  const ordered = isOrdered ? found : sortRecords(found, spec);
+  return limit > 0 ? ordered.slice(skip, skip + limit) : skip > 0 ? ordered.slice(skip) : ordered;
+}
+
+export function findDocuments(collection: Collection | undefined, options: FindOptions): Doc[] {
+  return findRecords(collection, options).map((rec) => rec.doc);
+}
+
+function sortRecords(records: StoredRecord[], spec: SortSpec): StoredRecord[] {
+  const byDoc = new Map<Doc, StoredRecord>(records.map((rec) => [rec.doc, rec]));
+  return sortDocuments(
+    records.map((rec) => rec.doc),
+    spec,
+  ).map((doc) => byDoc.get(doc) as StoredRecord);
+}
+
+/** The plan a query would use, for explain and the planner's tests. */
+export function explainPlan(collection: Collection, filter: Doc, sort?: Doc): Plan {
+  return planQuery(collection, filter, parseSort(sort));
+}

@@ -1,0 +1,244 @@
+/**
+ * Chooses how to find the documents a filter selects: by `_id`, through a secondary index
+ * (equality, `$in`, range, and sort on indexed fields), or by scanning the collection.
+ * The chosen path returns a superset; the full filter is still applied to every candidate,
+ * so the planner only has to be conservative, never exact.
+ */
+import type { Collection } from '../storage/collection.js';
+import { MAX_KEY, MIN_KEY, type IndexKey, type SecondaryIndex, type StoredRecord } from '../storage/secondary-index.js';
+import { compareValues, isPlainObject, typeRank, TypeBound, type Doc, type SortSpec } from './bson-order.js';
+
+interface Bound {
+  value: unknown;
+  inclusive: boolean;
+}
+
+/** What the filter says about one top-level field that an index can serve. */
+export interface FieldPredicate {
+  points?: unknown[];
+  low?: Bound;
+  high?: Bound;
+}
+
+export type Plan =
+  | { kind: 'id'; ids: unknown[] }
+  | { kind: 'index'; index: SecondaryIndex; scans: IndexScan[]; providesSort: boolean; reverse: boolean }
+  | { kind: 'collection' };
+
+export interface IndexScan {
+  start: IndexKey;
+  end: IndexKey;
+  /** Bounds of the range field, re-checked for exclusive ends. */
+  rangeField?: number;
+  low?: Bound;
+  high?: Bound;
+}
+
+const MAX_POINT_COMBINATIONS = 500;
+
+/** Pulls index-usable predicates out of a filter (top-level fields and `$and` members). */
+export function extractPredicates(filter: Doc): Map<string, FieldPredicate> {
+  const predicates = new Map<string, FieldPredicate>();
+  const visit = (clause: Doc) => {
+    for (const [field, condition] of Object.entries(clause)) {
+      if (field === '$and' && Array.isArray(condition)) {
+        condition.filter(isPlainObject).forEach(visit);
+        continue;
+      }
+      if (field.startsWith('$')) continue;
+      const predicate = predicateFor(condition);
+      if (predicate) predicates.set(field, mergePredicates(predicates.get(field), predicate));
+    }
+  };
+  visit(filter);
+  return predicates;
+}
+
+function isIndexablePoint(value: unknown): boolean {
+  if (Array.isArray(value) || value instanceof RegExp) return false;
+  if (isPlainObject(value)) return Object.keys(value).every((key) => !key.startsWith('$'));
+  return typeRank(value) !== typeRank(/x/);
+}
+
+function predicateFor(condition: unknown): FieldPredicate | undefined {
+  if (!isPlainObject(condition) || !Object.keys(condition).some((key) => key.startsWith('$'))) {
+    return isIndexablePoint(condition) ? { points: [condition] } : undefined;
+  }
+  const predicate: FieldPredicate = {};
+  for (const [op, operand] of Object.entries(condition)) {
+    if (op === '$eq' && isIndexablePoint(operand)) predicate.points = [operand];
+    else if (op === '$in' && Array.isArray(operand) && operand.every(isIndexablePoint)) predicate.points = operand;
+    else if ((op === '$gt' || op === '$gte') && isRangeOperand(operand)) predicate.low = { value: operand, inclusive: op === '$gte' };
+    else if ((op === '$lt' || op === '$lte') && isRangeOperand(operand)) predicate.high = { value: operand, inclusive: op === '$lte' };
+  }
+  return predicate.points || predicate.low || predicate.high ? predicate : undefined;
+}
+
+function isRangeOperand(value: unknown): boolean {
+  return value !== null && value !== undefined && !Array.isArray(value) && !isPlainObject(value) && !(value instanceof RegExp);
+}
+
+function mergePredicates(a: FieldPredicate | undefined, b: FieldPredicate): FieldPredicate {
+  if (!a) return b;
+  return { points: b.points ?? a.points, low: b.low ?? a.low, high: b.high ?? a.high };
+}
+
+interface Candidate {
+  index: SecondaryIndex;
+  score: number;
+  eqFields: number;
+  rangeField?: number;
+  providesSort: boolean;
+  reverse: boolean;
+}
+
+/** Picks the plan for a filter and an optional sort. */
+export function planQuery(collection: Collection, filter: Doc, sort: SortSpec = []): Plan {
+  const predicates = extractPredicates(filter);
+  const idPoints = predicates.get('_id')?.points;
+  if (idPoints) return { kind: 'id', ids: idPoints };
+
+  let best: Candidate | undefined;
+  for (const index of collection.indexes.values()) {
+    const candidate = scoreIndex(index, predicates, sort);
+    if (candidate && (!best || candidate.score > best.score)) best = candidate;
+  }
+  if (!best) return { kind: 'collection' };
+  const scans = buildScans(best, predicates);
+  if (!scans) return { kind: 'collection' };
+  return { kind: 'index', index: best.index, scans, providesSort: best.providesSort && scans.length <= 1, reverse: best.reverse };
+}
+
+function scoreIndex(index: SecondaryIndex, predicates: Map<string, FieldPredicate>, sort: SortSpec): Candidate | undefined {
+  // A partial index may lack documents the filter selects; proving the filter implies the
+  // partial expression is not worth the risk here, so such indexes only enforce uniqueness.
+  if (index.spec.partialFilterExpression) return undefined;
+  let eqFields = 0;
+  while (eqFields < index.fields.length) {
+    const predicate = predicates.get(index.fields[eqFields] as string);
+    if (!predicate?.points || (index.spec.sparse && predicate.points.some((p) => p === null))) break;
+    eqFields += 1;
+  }
+  const next = eqFields < index.fields.length ? predicates.get(index.fields[eqFields] as string) : undefined;
+  const hasRange = Boolean(next && !next.points && (next.low || next.high));
+  const sortMatch = matchSort(index, sort, predicates);
+  const usable = eqFields > 0 || hasRange || (sortMatch && !index.spec.sparse);
+  if (!usable) return undefined;
+  const score = eqFields * 4 + (hasRange ? 2 : 0) + (sortMatch ? 1 : 0) + (index.isUnique && eqFields === index.fields.length ? 3 : 0);
+  return {
+    index,
+    score,
+    eqFields,
+    ...(hasRange ? { rangeField: eqFields } : {}),
+    providesSort: Boolean(sortMatch),
+    reverse: sortMatch ? sortMatch.reverse : false,
+  };
+}
+
+/** Whether walking the index (forwards or backwards) yields documents in `sort` order. */
+function matchSort(index: SecondaryIndex, sort: SortSpec, predicates: Map<string, FieldPredicate>): { reverse: boolean } | undefined {
+  if (sort.length === 0 || index.isMultikey) return undefined;
+  let reverse: boolean | undefined;
+  let i = 0;
+  for (const [path, direction] of sort) {
+    while (i < index.fields.length && index.fields[i] !== path && predicates.get(index.fields[i] as string)?.points?.length === 1) i += 1;
+    if (index.fields[i] !== path) return undefined;
+    const flipped = index.directions[i] !== direction;
+    if (reverse !== undefined && reverse !== flipped) return undefined;
+    reverse = flipped;
+    i += 1;
+  }
+  return { reverse: reverse ?? false };
+}
+
+function buildScans(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexScan[] | undefined {
+  const { index, eqFields, rangeField } = candidate;
+  let combos: unknown[][] = [[]];
+  for (let i = 0; i < eqFields; i += 1) {
+    const points = sortedDistinct(predicates.get(index.fields[i] as string)?.points ?? []);
+    if (index.directions[i] === -1) points.reverse();
+    combos = combos.flatMap((combo) => points.map((point) => [...combo, point]));
+    if (combos.length > MAX_POINT_COMBINATIONS) return undefined;
+  }
+  const range = rangeField === undefined ? undefined : rangeBounds(predicates.get(index.fields[rangeField] as string), index.isMultikey);
+  return combos.map((combo) => {
+    const startValues = [...combo];
+    const endValues = [...combo];
+    for (let i = combo.length; i < index.fields.length; i += 1) {
+      const ascending = index.directions[i] === 1;
+      if (i === rangeField && range) {
+        startValues.push(ascending ? range.low.value : range.high.value);
+        endValues.push(ascending ? range.high.value : range.low.value);
+      } else {
+        startValues.push(ascending ? MIN_KEY : MAX_KEY);
+        endValues.push(ascending ? MAX_KEY : MIN_KEY);
+      }
+    }
+    return {
+      start: { values: startValues, rid: -Infinity },
+      end: { values: endValues, rid: Infinity },
+      ...(range ? { rangeField, low: range.low, high: range.high } : {}),
+    };
+  });
+}
+
+/**
+ * Range bounds stay inside the operand's BSON type, as MongoDB's comparison operators do.
+ * On a multikey index `{$gt: a, $lt: b}` may be met by two different elements, so only the
+ * lower bound narrows the scan there.
+ */
+function rangeBounds(predicate: FieldPredicate | undefined, isMultikey: boolean): { low: Bound; high: Bound } | undefined {
+  if (!predicate) return undefined;
+  const { low, high } = predicate;
+  const rank = typeRank((low ?? high)?.value);
+  const useHigh = high && !(isMultikey && low);
+  return {
+    low: low ?? { value: new TypeBound(rank, -1), inclusive: true },
+    high: useHigh ? high : { value: new TypeBound(low ? typeRank(low.value) : rank, 1), inclusive: true },
+  };
+}
+
+function sortedDistinct(values: unknown[]): unknown[] {
+  const sorted = [...values].sort(compareValues);
+  return sorted.filter((value, i) => i === 0 || compareValues(value, sorted[i - 1]) !== 0);
+}
+
+/** Records the plan reaches, each once, in index order when the plan walks an index. */
+export function* candidates(collection: Collection, plan: Plan): Generator<StoredRecord> {
+  if (plan.kind === 'id') {
+    for (const id of sortedDistinct(plan.ids)) {
+      const rec = collection.getById(id);
+      if (rec) yield rec;
+    }
+    return;
+  }
+  if (plan.kind === 'collection') {
+    yield* collection.byId.values();
+    return;
+  }
+  const seen = plan.index.isMultikey || plan.scans.length > 1 ? new Set<number>() : undefined;
+  for (const scan of plan.reverse ? [...plan.scans].reverse() : plan.scans) {
+    for (const rec of walkScan(plan.index, scan, plan.reverse)) {
+      if (seen) {
+        if (seen.has(rec.rid)) continue;
+        seen.add(rec.rid);
+      }
+      yield rec;
+    }
+  }
+}
+
+function* walkScan(index: SecondaryIndex, scan: IndexScan, reverse: boolean): Generator<StoredRecord> {
+  const entries = reverse ? index.tree.entriesReversed(scan.end) : index.tree.entries(scan.start);
+  for (const [key, rec] of entries) {
+    if (reverse ? index.compareKeys(key, scan.start) < 0 : index.compareKeys(key, scan.end) > 0) return;
+    if (scan.rangeField !== undefined && !withinExclusiveBounds(key.values[scan.rangeField], scan)) continue;
+    yield rec;
+  }
+}
+
+function withinExclusiveBounds(value: unknown, scan: IndexScan): boolean {
+  if (scan.low && !scan.low.inclusive && compareValues(value, scan.low.value) === 0) return false;
+  if (scan.high && !scan.high.inclusive && compareValues(value, scan.high.value) === 0) return false;
+  return true;
+}

@@ -1,0 +1,163 @@
+/**
+ * One collection in memory: records by `_id`, in insertion (natural) order, plus its secondary
+ * indexes. Every method is synchronous, so a write is checked against every unique index and
+ * applied as one step that no other request can interleave with.
+ */
+import { MongoCommandError } from '../errors.js';
+import { isPlainObject, typeRank, RANK, type Doc } from '../query/bson-order.js';
+import { DuplicateKeyError, SecondaryIndex, type IndexSpec, type StoredRecord } from './secondary-index.js';
+
+export const ID_INDEX_NAME = '_id_';
+
+/** A string that identifies an `_id` value in a Map: equal BSON values give equal strings. */
+export function idKeyOf(id: unknown): string {
+  switch (typeRank(id)) {
+    case RANK.number:
+      return `n${Number(typeof id === 'object' ? String(id) : id)}`;
+    case RANK.string:
+      return `s${String(id)}`;
+    case RANK.objectId:
+      return `o${String(id)}`;
+    case RANK.date:
+      return `d${(id as Date).getTime()}`;
+    case RANK.null:
+      return 'z';
+    case RANK.boolean:
+      return `b${String(id)}`;
+    default:
+      return `j${stableString(id)}`;
+  }
+}
+
+function stableString(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableString).join(',')}]`;
+  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${stableString(v)}`).join(',')}}`;
+  if (value instanceof Date) return `D${value.getTime()}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeRank(value)}:${String(value)}`;
+}
+
+/** How MongoDB prints a key value inside an E11000 message. */
+export function formatKeyValue(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Date) return `new Date(${value.getTime()})`;
+  if (typeRank(value) === RANK.objectId) return `ObjectId('${String(value)}')`;
+  if (Array.isArray(value)) return `[ ${value.map(formatKeyValue).join(', ')} ]`;
+  if (isPlainObject(value)) return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatKeyValue(v)}`).join(', ')} }`;
+  return String(value);
+}
+
+export interface CollectionInfo {
+  uuid: unknown;
+  options: Doc;
+}
+
+export class Collection {
+  readonly byId = new Map<string, StoredRecord>();
+  readonly indexes = new Map<string, SecondaryIndex>();
+  private nextRid = 1;
+
+  constructor(
+    readonly dbName: string,
+    readonly name: string,
+    readonly info: CollectionInfo,
+  ) {}
+
+  get namespace(): string {
+    return `${this.dbName}.${this.name}`;
+  }
+
+  get count(): number {
+    return this.byId.size;
+  }
+
+  getById(id: unknown): StoredRecord | undefined {
+    return this.byId.get(idKeyOf(id));
+  }
+
+  /** Inserts a document that already has its `_id`; throws E11000 on any unique conflict. */
+  insert(doc: Doc): StoredRecord {
+    const key = idKeyOf(doc._id);
+    if (this.byId.has(key)) throw this.duplicateIdError(doc._id);
+    const rec: StoredRecord = { rid: this.nextRid++, doc };
+    const keys = this.checkIndexes(doc, rec.rid);
+    this.byId.set(key, rec);
+    this.indexes.forEach((index, i) => index.add(rec, keys.get(i) ?? []));
+    return rec;
+  }
+
+  /** Swaps in a new version of a stored document; `_id` must not change. */
+  replace(rec: StoredRecord, doc: Doc): void {
+    const newKeys = this.checkIndexes(doc, rec.rid);
+    for (const [name, index] of this.indexes) {
+      index.remove(rec, index.keysFor(rec.doc));
+      index.add(rec, newKeys.get(name) ?? []);
+    }
+    rec.doc = doc;
+  }
+
+  remove(rec: StoredRecord): void {
+    for (const index of this.indexes.values()) index.remove(rec, index.keysFor(rec.doc));
+    this.byId.delete(idKeyOf(rec.doc._id));
+  }
+
+  /** Builds an index over the existing documents; fails (and builds nothing) on duplicates. */
+  createIndex(spec: IndexSpec): void {
+    const index = new SecondaryIndex(spec);
+    for (const rec of this.byId.values()) {
+      const keys = index.keysFor(rec.doc);
+      try {
+        index.checkUnique(keys, rec.rid);
+      } catch (error) {
+        throw this.translateDuplicate(error);
+      }
+      index.add(rec, keys);
+    }
+    this.indexes.set(spec.name, index);
+  }
+
+  dropIndex(name: string): boolean {
+    return this.indexes.delete(name);
+  }
+
+  /** Key tuples for every index, after checking none of the unique ones would be violated. */
+  private checkIndexes(doc: Doc, rid: number): Map<string, unknown[][]> {
+    const keys = new Map<string, unknown[][]>();
+    for (const [name, index] of this.indexes) {
+      const indexKeys = index.keysFor(doc);
+      try {
+        index.checkUnique(indexKeys, rid);
+      } catch (error) {
+        throw this.translateDuplicate(error);
+      }
+      keys.set(name, indexKeys);
+    }
+    return keys;
+  }
+
+  private translateDuplicate(error: unknown): unknown {
+    if (!(error instanceof DuplicateKeyError)) return error;
+    const { index, values } = error;
+    const keyValue: Doc = {};
+    index.fields.forEach((field, i) => {
+      keyValue[field] = values[i] ?? null;
+    });
+    return duplicateKeyError(this.namespace, index.name, index.spec.key, keyValue);
+  }
+
+  private duplicateIdError(id: unknown): MongoCommandError {
+    return duplicateKeyError(this.namespace, ID_INDEX_NAME, { _id: 1 }, { _id: id });
+  }
+}
+
+export function duplicateKeyError(namespace: string, indexName: string, keyPattern: Doc, keyValue: Doc): MongoCommandError {
+  const shown = Object.entries(keyValue)
+    .map(([field, value]) => `${field}: ${formatKeyValue(value)}`)
+    .join(', ');
+  return new MongoCommandError(
+    'DuplicateKey',
+    `E11000 duplicate key error collection: ${namespace} index: ${indexName} dup key: { ${shown} }`,
+    { keyPattern, keyValue },
+  );
+}

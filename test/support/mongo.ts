@@ -1,0 +1,49 @@
+/**
+ * The database every integration test uses: the server in `MONGO_URL` when set (each call gets
+ * its own fresh database, dropped on stop), otherwise the embedded store on a free port in a
+ * fresh temporary directory.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { startEmbeddedMongo } from '../../server/src/embedded-mongo/index.js';
+
+export interface TestMongo {
+  /** Server URL without a database name: `mongodb://host:port`. */
+  url: string;
+  /** A database name no other test uses. */
+  dbName: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestMongo(): Promise<TestMongo> {
+  const dbName = `test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const external = process.env.MONGO_URL;
+  if (external) {
+    return {
+      url: external.replace(/\/[^/]*$/, '').replace(/\/$/, '') || external,
+      dbName,
+      async stop() {
+        const client = await MongoClient.connect(external);
+        try {
+          await client.db(dbName).dropDatabase();
+        } finally {
+          await client.close();
+        }
+      },
+    };
+  }
+  const dbPath = await mkdtemp(path.join(os.tmpdir(), 'crm-test-mongo-'));
+  const mongo = await startEmbeddedMongo({ dbPath, port: 0, logger: pino({ level: 'warn' }) });
+  return {
+    url: mongo.url,
+    dbName,
+    async stop() {
+      await mongo.close();
+      await rm(dbPath, { recursive: true, force: true });
+    },
+  };
+}
