@@ -76,8 +76,8 @@ const contactFields = {
     .nullable()
     .transform((value) => (value === '' ? null : value))
     .pipe(z.email('must be an e-mail address').nullable()),
-  /** Any format; the server normalises with the company's default country. */
-  phones: z.array(z.string().max(64)).max(20),
+  /** Any format; the server normalises with the company's default country. At least one: a call-center card is reached by phone. */
+  phones: z.array(z.string().max(64)).min(1, 'at least one phone number is required').max(20),
   address: optionalText(500),
   city: optionalText(120),
   segment: z.enum(SEGMENTS).nullable(),
@@ -96,7 +96,6 @@ export const createContactSchema = z.object({
   ...contactFields,
   company: contactFields.company.default(null),
   email: contactFields.email.default(null),
-  phones: contactFields.phones.default([]),
   address: contactFields.address.default(null),
   city: contactFields.city.default(null),
   segment: contactFields.segment.default(null),

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { contactSearchFilter, contactSearchKeys } from './contact-search.js';
+
+describe('contact search keys', () => {
+  const keys = contactSearchKeys({
+    name: 'Иван Петров-Ёлкин',
+    company: 'Ural Steel LLC',
+    email: 'Ivan@UralSteel.ru',
+    phones: ['+73432001122'],
+  });
+
+  it('holds lower-case words of name and company, ё read as е', () => {
+    expect(keys).toEqual(expect.arrayContaining(['иван', 'петров', 'елкин', 'ural', 'steel', 'llc', 'ivan@uralsteel.ru']));
+  });
+
+  it('holds trailing digit runs of each phone', () => {
+    expect(keys).toEqual(expect.arrayContaining(['1122', '2001122', '3432001122', '73432001122']));
+  });
+});
+
+describe('contact search filter', () => {
+  it('looks a complete number in any format up by its E.164 digits', () => {
+    expect(contactSearchFilter('8 343 200-11-22', 'RU')).toEqual({ searchKeys: '73432001122' });
+    expect(contactSearchFilter('+7 (343) 2001122', 'RU')).toEqual({ searchKeys: '73432001122' });
+  });
+
+  it('looks a fragment up by its digits', () => {
+    expect(contactSearchFilter('200-11-22', 'RU')).toEqual({ searchKeys: '2001122' });
+  });
+
+  it('matches every typed word by prefix', () => {
+    expect(contactSearchFilter('Петр ural', 'RU')).toEqual({
+      $and: [{ searchKeys: { $regex: '^петр' } }, { searchKeys: { $regex: '^ural' } }],
+    });
+  });
+
+  it('escapes regex characters a user types', () => {
+    expect(contactSearchFilter('a.b', 'RU')).toEqual({ $and: [{ searchKeys: { $regex: '^a' } }, { searchKeys: { $regex: '^b' } }] });
+    expect(contactSearchFilter('***', 'RU')).toEqual({ searchKeys: { $in: [] } });
+  });
+});

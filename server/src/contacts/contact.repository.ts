@@ -1,0 +1,205 @@
+import { formatPhone, type Contact, type ContactNote, type ContactRef } from '@crm/shared';
+import { isValidObjectId, type Connection } from 'mongoose';
+import { AppError } from '../http/app-error.js';
+import { contactSearchKeys } from './contact-search.js';
+import { contactModel, contactNoteModel, type ContactDocument, type ContactNoteDocument } from './contact.model.js';
+
+/** What a card holds, as the service decided it (phones normalised, zone inferred, fields validated). */
+export type ContactRecord = Omit<Contact, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface ContactListFilter {
+  /** A store filter from contact-search.ts, or null for all. */
+  search: Record<string, unknown> | null;
+  segment?: string | undefined;
+  vip?: boolean | undefined;
+  tag?: string | undefined;
+  ownerId?: string | undefined;
+  page: number;
+  pageSize: number;
+}
+
+export interface ContactRepository {
+  /** Resolves once the indexes (the unique phone index above all) exist. */
+  ready(): Promise<void>;
+  findById(id: string): Promise<Contact | null>;
+  /** The card holding this E.164 number: one query on the unique phone index. */
+  findByPhone(e164: string): Promise<Contact | null>;
+  findByPhones(phones: readonly string[]): Promise<Contact[]>;
+  list(filter: ContactListFilter): Promise<{ items: Contact[]; total: number }>;
+  /** Inserts a card; a number already on another card → 409 DUPLICATE_PHONE naming that card. */
+  insert(record: ContactRecord, options?: { createdAt?: Date }): Promise<Contact>;
+  /** Replaces the fields of a card; same duplicate rule as insert. */
+  update(id: string, record: ContactRecord): Promise<Contact>;
+  remove(id: string): Promise<boolean>;
+  addNote(note: { contactId: string; text: string; authorId: string | null; authorName: string | null }): Promise<ContactNote>;
+  listNotes(contactId: string, options: { before?: Date; limit: number }): Promise<ContactNote[]>;
+  /** Re-points notes of one card to another (merge). */
+  moveNotes(fromId: string, toId: string): Promise<number>;
+}
+
+export const DUPLICATE_PHONE = 'DUPLICATE_PHONE';
+
+export function contactRef(contact: Pick<Contact, 'id' | 'name' | 'company'>): ContactRef {
+  return { id: contact.id, name: contact.name, company: contact.company };
+}
+
+export function duplicatePhoneError(phone: string, existing: ContactRef): AppError {
+  const card = existing.company ? `"${existing.name}" (${existing.company})` : `"${existing.name}"`;
+  return new AppError(DUPLICATE_PHONE, {
+    status: 409,
+    message: `${formatPhone(phone)} already belongs to the card ${card}`,
+    details: { phone, existing },
+  });
+}
+
+type StoredContact = Omit<ContactDocument, '_id'> & { _id: unknown };
+
+export function toContact(doc: StoredContact): Contact {
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    company: doc.company ?? null,
+    email: doc.email ?? null,
+    phones: [...(doc.phones ?? [])],
+    address: doc.address ?? null,
+    city: doc.city ?? null,
+    country: doc.country ?? null,
+    region: doc.region ?? null,
+    segment: doc.segment ?? null,
+    vip: Boolean(doc.vip),
+    tags: [...(doc.tags ?? [])],
+    customFields: { ...(doc.customFields ?? {}) },
+    leadSource: doc.leadSource ?? null,
+    ownerId: doc.ownerId ?? null,
+    managerIds: [...(doc.managerIds ?? [])],
+    timeZone: {
+      zone: doc.timeZone?.zone ?? null,
+      source: doc.timeZone?.source ?? 'none',
+      candidates: [...(doc.timeZone?.candidates ?? [])],
+    },
+    createdAt: new Date(doc.createdAt).toISOString(),
+    updatedAt: new Date(doc.updatedAt).toISOString(),
+  };
+}
+
+function toNote(doc: Omit<ContactNoteDocument, '_id'> & { _id: unknown }): ContactNote {
+  return {
+    id: String(doc._id),
+    contactId: doc.contactId,
+    text: doc.text,
+    authorId: doc.authorId ?? null,
+    authorName: doc.authorName ?? null,
+    createdAt: new Date(doc.createdAt).toISOString(),
+  };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 11000;
+}
+
+function stored(record: ContactRecord): Omit<ContactDocument, '_id' | 'createdAt' | 'updatedAt'> {
+  return { ...record, searchKeys: contactSearchKeys(record) };
+}
+
+export function createContactRepository(connection: Connection): ContactRepository {
+  const Contacts = contactModel(connection);
+  const Notes = contactNoteModel(connection);
+  let indexes: Promise<void> | null = null;
+
+  const ready = () => {
+    indexes ??= Promise.all([Contacts.init(), Notes.init()]).then(() => undefined);
+    return indexes;
+  };
+
+  /** Names the card that already holds one of `phones` (other than `selfId`). */
+  async function conflictFor(phones: readonly string[], selfId: string | null): Promise<AppError | null> {
+    const filter: Record<string, unknown> = { phones: { $in: phones } };
+    if (selfId) filter._id = { $ne: selfId };
+    const other = await Contacts.findOne(filter).lean<StoredContact>();
+    if (!other) return null;
+    const contact = toContact(other);
+    const phone = phones.find((candidate) => contact.phones.includes(candidate)) ?? phones[0] ?? '';
+    return duplicatePhoneError(phone, contactRef(contact));
+  }
+
+  async function write<T>(phones: readonly string[], selfId: string | null, run: () => Promise<T>): Promise<T> {
+    await ready();
+    const conflict = await conflictFor(phones, selfId);
+    if (conflict) throw conflict;
+    try {
+      return await run();
+    } catch (error) {
+      // Lost a race with another writer: the unique index refused it; name the winner.
+      if (!isDuplicateKey(error)) throw error;
+      throw (await conflictFor(phones, selfId)) ?? AppError.conflict('A phone number of this card already belongs to another card');
+    }
+  }
+
+  return {
+    ready,
+    async findById(id) {
+      if (!isValidObjectId(id)) return null;
+      const doc = await Contacts.findById(id).lean<StoredContact>();
+      return doc ? toContact(doc) : null;
+    },
+    async findByPhone(e164) {
+      const doc = await Contacts.findOne({ phones: e164 }).lean<StoredContact>();
+      return doc ? toContact(doc) : null;
+    },
+    async findByPhones(phones) {
+      if (phones.length === 0) return [];
+      const docs = await Contacts.find({ phones: { $in: [...phones] } }).lean<StoredContact[]>();
+      return docs.map(toContact);
+    },
+    async list({ search, segment, vip, tag, ownerId, page, pageSize }) {
+      const filter: Record<string, unknown> = { ...(search ?? {}) };
+      if (segment) filter.segment = segment;
+      if (vip !== undefined) filter.vip = vip;
+      if (tag) filter.tags = tag;
+      if (ownerId) filter.ownerId = ownerId;
+      const [docs, total] = await Promise.all([
+        Contacts.find(filter)
+          .sort({ name: 1, _id: 1 })
+          .skip((page - 1) * pageSize)
+          .limit(pageSize)
+          .lean<StoredContact[]>(),
+        Contacts.countDocuments(filter),
+      ]);
+      return { items: docs.map(toContact), total };
+    },
+    async insert(record, options = {}) {
+      return write(record.phones, null, async () => {
+        const doc = new Contacts({ ...stored(record), ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
+        await doc.save();
+        return toContact(doc.toObject());
+      });
+    },
+    async update(id, record) {
+      if (!isValidObjectId(id)) throw AppError.notFound('Contact');
+      return write(record.phones, id, async () => {
+        const doc = await Contacts.findByIdAndUpdate(id, { $set: stored(record) }, { returnDocument: 'after' }).lean<StoredContact>();
+        if (!doc) throw AppError.notFound('Contact');
+        return toContact(doc);
+      });
+    },
+    async remove(id) {
+      if (!isValidObjectId(id)) return false;
+      const result = await Contacts.deleteOne({ _id: id });
+      return result.deletedCount > 0;
+    },
+    async addNote(note) {
+      const doc = await Notes.create(note);
+      return toNote(doc.toObject());
+    },
+    async listNotes(contactId, { before, limit }) {
+      const filter: Record<string, unknown> = { contactId };
+      if (before) filter.createdAt = { $lt: before };
+      const docs = await Notes.find(filter).sort({ createdAt: -1 }).limit(limit).lean<ContactNoteDocument[]>();
+      return docs.map(toNote);
+    },
+    async moveNotes(fromId, toId) {
+      const result = await Notes.updateMany({ contactId: fromId }, { $set: { contactId: toId } });
+      return result.modifiedCount;
+    },
+  };
+}
