@@ -33,6 +33,8 @@ export interface AppDeps {
   telephony?: AppTelephony | null;
   clock?: Clock;
   logger: Logger;
+  /** How /healthz describes the store; by default embedded when config.mongo.url is null. */
+  mongoMode?: 'embedded' | 'external';
   /** Per-app metrics; created when omitted. */
   metrics?: AppMetrics;
   /** Where the built consoles live; defaults to agent-console/dist and supervisor-dashboard/dist. */
@@ -73,6 +75,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const telephony = deps.telephony ?? null;
   const metrics = deps.metrics ?? createMetrics();
+  const mongoMode = deps.mongoMode ?? (config.mongo.url === null ? 'embedded' : 'external');
   const closers: Array<() => Promise<void> | void> = [];
 
   const app = express();
@@ -138,7 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.get('/healthz', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await checkHealth({ connection, config, liveState, telephony }));
+    res.json(await checkHealth({ connection, mongoMode, liveState, telephony, config }));
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);

@@ -22,9 +22,9 @@ function withTimeout<T>(promise: Promise<T>, fallback: T): Promise<T> {
   });
 }
 
-async function mongoHealth(connection: Connection, config: AppConfig): Promise<DependencyHealth> {
-  const mode = config.mongo.url === null ? 'embedded' : 'external';
-  if (connection.readyState !== 1 || !connection.db) return { mode, up: false, detail: 'not connected' };
+async function mongoHealth(connection: Connection, mode: 'embedded' | 'external'): Promise<DependencyHealth> {
+  // Ask the server itself: readyState lags behind (and flaps with some servers' heartbeats).
+  if (!connection.db) return { mode, up: false, detail: 'not connected' };
   const isUp = await withTimeout(
     connection.db.admin().ping().then(() => true),
     false,
@@ -50,16 +50,18 @@ function amiHealth(telephony: TelephonyPort | null, config: AppConfig): Dependen
 /** `GET /healthz` (DESIGN §5): 200 with each dependency's mode and whether it is up. */
 export async function checkHealth({
   connection,
+  mongoMode,
   config,
   liveState,
   telephony,
 }: {
   connection: Connection;
+  mongoMode: 'embedded' | 'external';
   config: AppConfig;
   liveState: LiveStateStore;
   telephony: TelephonyPort | null;
 }): Promise<HealthResponse> {
-  const [mongo, redis] = await Promise.all([mongoHealth(connection, config), redisHealth(liveState)]);
+  const [mongo, redis] = await Promise.all([mongoHealth(connection, mongoMode), redisHealth(liveState)]);
   const ami = amiHealth(telephony, config);
   return { status: mongo.up && redis.up && ami.up ? 'ok' : 'degraded', mongo, redis, ami };
 }
