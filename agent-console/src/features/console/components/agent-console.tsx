@@ -1,0 +1,50 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '@crm/shared';
+import { AppHeader, sessionKeys, SocketProvider } from '@crm/shared/ui/index.js';
+import { AgentStatusBar } from '../../agent-status/components/agent-status-bar.js';
+import { ContactSearch } from '../../contact-search/components/contact-search.js';
+import { CurrentCallPanel } from '../../current-call/components/current-call-panel.js';
+import { useCurrentCall } from '../../current-call/hooks/use-current-call.js';
+import { NextTaskPanel } from '../../next-task/components/next-task-panel.js';
+import { PhonePanel } from '../../phone/components/phone-panel.js';
+import { RecentCallsPanel } from '../../recent-calls/components/recent-calls-panel.js';
+
+function Workspace({ user }: { user: User }) {
+  const { t } = useTranslation();
+  const current = useCurrentCall();
+  useEffect(() => {
+    document.title = `${t('app.agentConsole')} · ${user.displayName}`;
+  }, [t, user.displayName]);
+  return (
+    <div className="app">
+      <AppHeader title={t('app.agentConsole')} user={user}>
+        <AgentStatusBar user={user} />
+      </AppHeader>
+      <main className="agent-layout">
+        <div className="agent-layout__main">
+          <ContactSearch />
+          <CurrentCallPanel current={current} />
+        </div>
+        <aside className="agent-layout__side">
+          <NextTaskPanel />
+          <PhonePanel user={user} current={current} />
+          <RecentCallsPanel extension={user.extension} />
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+/** The agent's whole working screen; opens the live socket for as long as it is shown. */
+export function AgentConsole({ user }: { user: User }) {
+  const queryClient = useQueryClient();
+  // A refused socket means the session ended: re-check it, which sends the user to /login.
+  const onRefused = () => void queryClient.invalidateQueries({ queryKey: sessionKeys.me });
+  return (
+    <SocketProvider onRefused={onRefused}>
+      <Workspace user={user} />
+    </SocketProvider>
+  );
+}

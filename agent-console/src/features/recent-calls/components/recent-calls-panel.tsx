@@ -1,0 +1,81 @@
+import { useQuery } from '@tanstack/react-query';
+import { useId, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatPhone, type CallRecord } from '@crm/shared';
+import { EmptyState, useErrorMessage, useFormat, useOnReconnect } from '@crm/shared/ui/index.js';
+import { fetchMyCalls, recentCallsKeys } from '../api.js';
+
+const startOfToday = () => {
+  const day = new Date();
+  day.setHours(0, 0, 0, 0);
+  return day.toISOString();
+};
+
+const otherParty = (call: CallRecord) => (call.direction === 'inbound' ? call.callerNumber : call.calledNumber);
+
+/** The agent's own calls since midnight (their time); refreshed when a call ends or the socket returns. */
+export function RecentCallsPanel({ extension }: { extension: string | null }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const errorMessage = useErrorMessage();
+  const headingId = useId();
+  const dayStart = useMemo(startOfToday, []);
+  const calls = useQuery({
+    queryKey: recentCallsKeys.today(extension ?? '', dayStart),
+    queryFn: ({ signal }) => fetchMyCalls(extension ?? '', dayStart, signal),
+    enabled: extension !== null,
+  });
+  useOnReconnect(() => void calls.refetch());
+
+  return (
+    <section className="panel recent-calls-panel" aria-labelledby={headingId}>
+      <header className="panel__header">
+        <h2 className="panel__title" id={headingId}>
+          {t('agent.recentCalls.heading')}
+        </h2>
+      </header>
+      <div className="panel__body panel__body--flush">
+        {extension === null ? (
+          <EmptyState title={t('agent.recentCalls.empty')} />
+        ) : calls.isPending ? (
+          <p className="muted panel__pad">{t('common.loading')}</p>
+        ) : calls.isError ? (
+          <p role="alert" className="notice notice--error panel__pad">
+            {errorMessage(calls.error)}
+          </p>
+        ) : calls.data.items.length === 0 ? (
+          <EmptyState title={t('agent.recentCalls.empty')} />
+        ) : (
+          <table className="table table--compact">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.recentCalls.time')}</th>
+                <th scope="col">{t('agent.recentCalls.number')}</th>
+                <th scope="col">{t('agent.recentCalls.result')}</th>
+                <th scope="col" className="num">
+                  {t('agent.recentCalls.talk')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.data.items.map((call) => {
+                const number = otherParty(call);
+                return (
+                  <tr key={call.id}>
+                    <td className="tabular">{format.time(call.startedAt)}</td>
+                    <td className="tabular" title={t(`callDirection.${call.direction}`)}>
+                      <span aria-hidden="true">{call.direction === 'inbound' ? '↙ ' : '↗ '}</span>
+                      {number ? formatPhone(number) : t('agent.call.withheldNumber')}
+                    </td>
+                    <td>{call.result ? t(`callResult.${call.result}`) : t('agent.recentCalls.inProgress')}</td>
+                    <td className="num">{call.talkSeconds === null ? '' : format.duration(call.talkSeconds)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}

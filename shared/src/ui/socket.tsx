@@ -1,0 +1,204 @@
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../events.js';
+
+/** The consoles' socket, typed by the one event contract in `shared/`. */
+export type CrmSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+export interface ConnectionSnapshot {
+  state: ConnectionState;
+  /** Reconnection attempt number while reconnecting, else 0. */
+  attempt: number;
+}
+
+/**
+ * Same origin and default path unless `url` says otherwise; the httpOnly session cookie
+ * authenticates the socket. Not connected until a `SocketProvider` mounts it.
+ */
+export function createCrmSocket({ url, ...options }: Partial<ManagerOptions & SocketOptions> & { url?: string } = {}): CrmSocket {
+  const settings = { withCredentials: true, autoConnect: false, ...options };
+  return url ? io(url, settings) : io(settings);
+}
+
+type Listener = (...args: unknown[]) => void;
+interface LooseEmitter {
+  on(event: string, listener: Listener): unknown;
+  off(event: string, listener: Listener): unknown;
+}
+
+/**
+ * Follows socket.io-client's own events and the browser's online/offline flag and boils them
+ * down to the three states a user cares about. `offline` means nothing will happen by itself
+ * (server refused us, we are off the network, or reconnection gave up); `reconnecting` means
+ * socket.io is retrying.
+ */
+export class ConnectionTracker {
+  private snapshot: ConnectionSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(
+    private readonly socket: CrmSocket,
+    private readonly onRefused?: (error: Error) => void,
+  ) {
+    const isBrowserOffline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    this.snapshot = { state: socket.connected ? 'online' : isBrowserOffline ? 'offline' : 'connecting', attempt: 0 };
+  }
+
+  /** Starts following the socket; `detach` stops (the provider does both with its effect). */
+  attach() {
+    this.detach();
+    const { socket } = this;
+    if (socket.connected) this.set('online');
+    const socketEvents = socket as unknown as LooseEmitter;
+    const managerEvents = socket.io as unknown as LooseEmitter;
+    this.listen(socketEvents, 'connect', () => this.set('online'));
+    this.listen(socketEvents, 'disconnect', (reason) => {
+      const isFinal = reason === 'io server disconnect' || reason === 'io client disconnect';
+      this.set(isFinal ? 'offline' : 'reconnecting');
+    });
+    this.listen(socketEvents, 'connect_error', (error) => {
+      if (socket.active) {
+        this.set('reconnecting', this.snapshot.attempt);
+        return;
+      }
+      // Not retrying: the server's middleware refused the handshake (no or expired session).
+      this.set('offline');
+      this.onRefused?.(error instanceof Error ? error : new Error(String(error)));
+    });
+    this.listen(managerEvents, 'reconnect_attempt', (attempt) => this.set('reconnecting', Number(attempt) || 0));
+    this.listen(managerEvents, 'reconnect_failed', () => this.set('offline'));
+    if (typeof window !== 'undefined') {
+      const goOffline = () => this.set('offline');
+      const goOnline = () => {
+        if (socket.connected) return this.set('online');
+        this.set('reconnecting');
+        if (!socket.active) socket.connect();
+      };
+      window.addEventListener('offline', goOffline);
+      window.addEventListener('online', goOnline);
+      this.cleanups.push(() => {
+        window.removeEventListener('offline', goOffline);
+        window.removeEventListener('online', goOnline);
+      });
+    }
+  }
+
+  private listen(target: LooseEmitter, event: string, listener: Listener) {
+    target.on(event, listener);
+    this.cleanups.push(() => target.off(event, listener));
+  }
+
+  private set(state: ConnectionState, attempt = 0) {
+    if (this.snapshot.state === state && this.snapshot.attempt === attempt) return;
+    this.snapshot = { state, attempt };
+    for (const listener of this.listeners) listener();
+  }
+
+  readonly subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): ConnectionSnapshot => this.snapshot;
+
+  detach() {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+}
+
+interface SocketContextValue {
+  socket: CrmSocket;
+  tracker: ConnectionTracker;
+}
+
+const SocketContext = createContext<SocketContextValue | null>(null);
+
+export interface SocketProviderProps {
+  /** A socket to use instead of the default same-origin one (tests, another server). */
+  socket?: CrmSocket;
+  /** Called when the server refuses the socket (typically: the session expired). */
+  onRefused?: (error: Error) => void;
+  children: ReactNode;
+}
+
+/** Opens the socket while mounted and shares it, with its connection state, below. */
+export function SocketProvider({ socket: given, onRefused, children }: SocketProviderProps) {
+  const onRefusedRef = useRef(onRefused);
+  useLayoutEffect(() => {
+    onRefusedRef.current = onRefused;
+  });
+  const [value] = useState<SocketContextValue>(() => {
+    const socket = given ?? createCrmSocket();
+    return { socket, tracker: new ConnectionTracker(socket, (error) => onRefusedRef.current?.(error)) };
+  });
+  useEffect(() => {
+    const { socket, tracker } = value;
+    tracker.attach();
+    if (!socket.connected) socket.connect();
+    return () => {
+      tracker.detach();
+      // React may remount in development; only the socket we created is ours to close.
+      if (!given) socket.disconnect();
+    };
+  }, [value, given]);
+  return <SocketContext.Provider value={value}>{children}</SocketContext.Provider>;
+}
+
+function useSocketContext(): SocketContextValue {
+  const value = useContext(SocketContext);
+  if (!value) throw new Error('useSocket must be used inside <SocketProvider>');
+  return value;
+}
+
+export function useSocket(): CrmSocket {
+  return useSocketContext().socket;
+}
+
+export function useConnectionState(): ConnectionSnapshot {
+  const { tracker } = useSocketContext();
+  return useSyncExternalStore(tracker.subscribe, tracker.getSnapshot, tracker.getSnapshot);
+}
+
+/**
+ * Runs `handler` for every `event` the server pushes while the component is mounted. The latest
+ * handler is always called, so it may close over fresh state without re-subscribing.
+ */
+export function useSocketEvent<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void {
+  const socket = useSocket();
+  const handlerRef = useRef(handler);
+  useLayoutEffect(() => {
+    handlerRef.current = handler;
+  });
+  useEffect(() => {
+    const listener: Listener = (...args) => (handlerRef.current as unknown as Listener)(...args);
+    const events = socket as unknown as LooseEmitter;
+    events.on(event, listener);
+    return () => {
+      events.off(event, listener);
+    };
+  }, [socket, event]);
+}
+
+/** Runs `handler` each time the socket comes back after a drop (refetch what may have been missed). */
+export function useOnReconnect(handler: () => void): void {
+  const socket = useSocket();
+  const handlerRef = useRef(handler);
+  useLayoutEffect(() => {
+    handlerRef.current = handler;
+  });
+  useEffect(() => {
+    let hasConnected = socket.connected;
+    const onConnect = () => {
+      if (hasConnected) handlerRef.current();
+      hasConnected = true;
+    };
+    const events = socket as unknown as LooseEmitter;
+    events.on('connect', onConnect);
+    return () => {
+      events.off('connect', onConnect);
+    };
+  }, [socket]);
+}
