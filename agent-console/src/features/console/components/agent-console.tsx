@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '@crm/shared';
-import { AppHeader, sessionKeys, SocketProvider } from '@crm/shared/ui/index.js';
+import { AppHeader, sessionKeys, SocketProvider, type CrmSocket } from '@crm/shared/ui/index.js';
 import { AgentStatusBar } from '../../agent-status/components/agent-status-bar.js';
 import { ContactSearch } from '../../contact-search/components/contact-search.js';
 import { CurrentCallPanel } from '../../current-call/components/current-call-panel.js';
@@ -38,12 +38,12 @@ function Workspace({ user }: { user: User }) {
 }
 
 /** The agent's whole working screen; opens the live socket for as long as it is shown. */
-export function AgentConsole({ user }: { user: User }) {
+export function AgentConsole({ user, socket }: { user: User; socket?: CrmSocket }) {
   const queryClient = useQueryClient();
   // A refused socket means the session ended: re-check it, which sends the user to /login.
   const onRefused = () => void queryClient.invalidateQueries({ queryKey: sessionKeys.me });
   return (
-    <SocketProvider onRefused={onRefused}>
+    <SocketProvider socket={socket} onRefused={onRefused}>
       <Workspace user={user} />
     </SocketProvider>
   );
