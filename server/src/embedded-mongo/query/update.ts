@@ -33,7 +33,12 @@ export function applyUpdate(original: Doc, update: UpdateSpec, { arrayFilters, f
   if (Array.isArray(update)) return applyPipeline(doc, update);
   const modifier = prepareModifier(doc, update, isInsert);
   if (Object.keys(modifier).length > 0) {
-    mingoUpdate(doc, modifier, arrayFilters, filter, { cloneMode: 'copy' });
+    try {
+      mingoUpdate(doc, modifier, arrayFilters, filter, { cloneMode: 'copy' });
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('immutable field')) throw immutableId();
+      throw error;
+    }
   }
   assertIdUnchanged(original, doc);
   return idFirst(doc);

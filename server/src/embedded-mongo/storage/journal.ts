@@ -1,0 +1,136 @@
+/**
+ * The append-only journal writer. Records are buffered while a command runs and written to the
+ * file (the OS) before its reply is sent, so an acknowledged write survives `kill -9`. fsync is
+ * batched — group commit — every `commitIntervalMs`, or at once when a client waits on `j: true`;
+ * one fsync then acknowledges every waiter whose records it covers.
+ */
+import fs from 'node:fs';
+import { serialize } from 'bson';
+import { frameRecord, JOURNAL_MAGIC } from './record-file.js';
+import type { ChangeRecord } from './store.js';
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class JournalWriter {
+  private fd: number;
+  private pending: Buffer[] = [];
+  private written = 0;
+  private synced = 0;
+  private waiters: Waiter[] = [];
+  private isSyncing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
+  /** Bytes in the current file, so compaction knows when the journal has grown. */
+  size: number;
+
+  constructor(
+    public file: string,
+    private readonly commitIntervalMs = 100,
+  ) {
+    this.fd = JournalWriter.open(file);
+    this.size = fs.fstatSync(this.fd).size;
+  }
+
+  /** Opens (creating with its magic header when new) a journal file for appending. */
+  static open(file: string): number {
+    const fd = fs.openSync(file, 'a');
+    if (fs.fstatSync(fd).size === 0) {
+      fs.writeSync(fd, JOURNAL_MAGIC);
+      fs.fsyncSync(fd);
+    }
+    return fd;
+  }
+
+  record(change: ChangeRecord): void {
+    this.pending.push(frameRecord(serialize(change)));
+  }
+
+  /** Writes buffered records to the file; cheap when there are none. */
+  flush(): void {
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0) return;
+    const buffers = this.pending;
+    this.pending = [];
+    let bytes = 0;
+    for (const buffer of buffers) bytes += buffer.length;
+    try {
+      let done = fs.writevSync(this.fd, buffers);
+      // writev may stop short (rare on regular files); finish from the concatenated bytes.
+      const all = done < bytes ? Buffer.concat(buffers) : undefined;
+      while (all && done < bytes) done += fs.writeSync(this.fd, all, done);
+    } catch (error) {
+      // A journal that cannot be written must not keep acknowledging writes.
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      throw this.failure;
+    }
+    this.written += bytes;
+    this.size += bytes;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.runSync();
+    }, this.commitIntervalMs);
+  }
+
+  /** Resolves once everything written so far is on disk. */
+  sync(): Promise<void> {
+    this.flush();
+    if (this.synced >= this.written) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ target: this.written, resolve, reject });
+      // Let other connections' commands in the same tick join this fsync.
+      setImmediate(() => void this.runSync());
+    });
+  }
+
+  private async runSync(): Promise<void> {
+    if (this.isSyncing) return;
+    this.isSyncing = true;
+    try {
+      while (this.synced < this.written) {
+        const target = this.written;
+        await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
+        this.synced = target;
+        this.waiters = this.waiters.filter((waiter) => {
+          if (waiter.target > target) return true;
+          waiter.resolve();
+          return false;
+        });
+      }
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      for (const waiter of this.waiters) waiter.reject(this.failure);
+      this.waiters = [];
+    } finally {
+      this.isSyncing = false;
+    }
+  }
+
+  /** Switches to a new file (after fsyncing this one): compaction starts a fresh journal. */
+  rotate(file: string): void {
+    this.flush();
+    fs.fsyncSync(this.fd);
+    this.synced = this.written;
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters = [];
+    fs.closeSync(this.fd);
+    this.file = file;
+    this.fd = JournalWriter.open(file);
+    this.size = fs.fstatSync(this.fd).size;
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.isSyncing) await new Promise((resolve) => setTimeout(resolve, 5));
+    fs.fsyncSync(this.fd);
+    this.synced = this.written;
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters = [];
+    fs.closeSync(this.fd);
+  }
+}

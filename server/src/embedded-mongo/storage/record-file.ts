@@ -1,0 +1,63 @@
+/**
+ * The on-disk framing shared by journal and snapshot files: an 8-byte magic naming the file's
+ * kind, then records of `[u32 length][u32 crc32(payload)][payload]`. The checksum lets recovery
+ * tell a torn last write (dropped) from damage in the middle of a file (refused).
+ */
+import { crc32 } from 'node:zlib';
+
+export const JOURNAL_MAGIC = Buffer.from('CRMJRNL1', 'latin1');
+export const SNAPSHOT_MAGIC = Buffer.from('CRMSNAP1', 'latin1');
+export const MAGIC_SIZE = 8;
+const RECORD_HEADER = 8;
+
+export function frameRecord(payload: Uint8Array): Buffer {
+  const header = Buffer.allocUnsafe(RECORD_HEADER);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(crc32(payload), 4);
+  return Buffer.concat([header, payload]);
+}
+
+export class CorruptFileError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+  }
+}
+
+export interface ScanResult {
+  /** Payloads of every intact record, in order. */
+  payloads: Buffer[];
+  /** Offset just past the last intact record. */
+  validEnd: number;
+  /** Bytes after `validEnd` that do not form a whole, intact record (a torn tail). */
+  tornBytes: number;
+}
+
+/**
+ * Reads every record of a file's contents. A bad record at the very end is reported as a torn
+ * tail; a bad record followed by more data means the file is damaged, and that throws.
+ */
+export function scanRecords(file: string, contents: Buffer, magic: Buffer): ScanResult {
+  if (contents.length < MAGIC_SIZE || !contents.subarray(0, MAGIC_SIZE).equals(magic)) {
+    throw new CorruptFileError(file, `not a ${magic.toString('latin1')} file (foreign or damaged header)`);
+  }
+  const payloads: Buffer[] = [];
+  let offset = MAGIC_SIZE;
+  while (offset < contents.length) {
+    const remaining = contents.length - offset;
+    if (remaining < RECORD_HEADER) break;
+    const length = contents.readUInt32LE(offset);
+    const end = offset + RECORD_HEADER + length;
+    if (end > contents.length) break;
+    const payload = contents.subarray(offset + RECORD_HEADER, end);
+    if (crc32(payload) !== contents.readUInt32LE(offset + 4)) {
+      if (end === contents.length) break;
+      throw new CorruptFileError(file, `checksum mismatch in the record at byte ${offset}, with ${contents.length - end} bytes of records after it`);
+    }
+    payloads.push(payload);
+    offset = end;
+  }
+  return { payloads, validEnd: offset, tornBytes: contents.length - offset };
+}
