@@ -1,8 +1,11 @@
 import type { Router } from 'express';
 import { createAuthRouter } from './auth/auth.routes.js';
+import { createContactsRouter } from './contacts/contacts.routes.js';
+import { createDealsRouter } from './deals/deals.routes.js';
 import type { AppContext } from './platform/app-context.js';
 import { createQueuesRouter } from './queues/queues.routes.js';
 import type { SocketRegistrar } from './realtime/realtime.js';
+import { createSettingsRouter } from './settings/settings.routes.js';
 import { createUsersRouter } from './users/users.routes.js';
 
 /**
@@ -26,6 +29,9 @@ export function domainRouters(ctx: AppContext): DomainRouter[] {
     { path: '/api/auth', router: createAuthRouter(ctx) },
     { path: '/api/users', router: createUsersRouter(ctx) },
     { path: '/api/queues', router: createQueuesRouter(ctx) },
+    { path: '/api/contacts', router: createContactsRouter(ctx) },
+    { path: '/api/deals', router: createDealsRouter(ctx) },
+    { path: '/api/settings', router: createSettingsRouter(ctx) },
   ];
 }
 
