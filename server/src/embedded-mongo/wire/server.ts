@@ -10,7 +10,7 @@ import { commandNameOf, runCommand, wantsJournalAck } from '../commands/dispatch
 import type { CommandContext, ServerInfo } from '../commands/context.js';
 import type { CursorRegistry } from '../commands/cursors.js';
 import type { Store } from '../storage/store.js';
-import { decodeRequest, encodeReply, OP_MSG, OP_QUERY, ProtocolError, readHeader } from './codec.js';
+import { decodeRequest, encodeReply, OP_MSG, OP_QUERY, readHeader } from './codec.js';
 import { FramingError, MessageReader } from './message-reader.js';
 
 export interface Durability {
@@ -102,7 +102,6 @@ export class WireServer {
       context.logger.warn({ reason }, 'rejected a malformed request');
       const reply = { ok: 0, errmsg: `invalid request: ${reason}`, code: ErrorCodes.InvalidBSON, codeName: 'InvalidBSON' };
       socket.write(encodeReply({ header, isLegacy: header.opCode === OP_QUERY }, reply));
-      if (!(error instanceof ProtocolError) && !(error instanceof Error)) socket.destroy();
       return;
     }
     const commandContext = { ...context, db: request.db };
