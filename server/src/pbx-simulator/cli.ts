@@ -1,0 +1,41 @@
+/**
+ * `npm run pbx-sim -- --port 5038 [--host 127.0.0.1] [--username crm] [--secret crm-secret]
+ *  [--calls-per-minute 2] [--time-scale 1] [--no-traffic]`
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { startPbxSimulator } from './index.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5038' },
+    host: { type: 'string', default: '127.0.0.1' },
+    username: { type: 'string', default: 'crm' },
+    secret: { type: 'string', default: 'crm-secret' },
+    'calls-per-minute': { type: 'string', default: '2' },
+    'time-scale': { type: 'string', default: '1' },
+    'no-traffic': { type: 'boolean', default: false },
+  },
+});
+
+const logger = pino({ name: 'pbx-sim' });
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  logger.error(`--port must be a TCP port, got ${values.port}`);
+  process.exit(2);
+}
+const simulator = await startPbxSimulator({
+  port,
+  host: values.host,
+  username: values.username,
+  secret: values.secret,
+  logger,
+  timeScale: Number(values['time-scale']) || 1,
+  traffic: { enabled: !values['no-traffic'], callsPerMinute: Number(values['calls-per-minute']) || 2 },
+});
+logger.info(`PBX simulator: AMI on ${simulator.host}:${simulator.port}, user ${values.username}`);
+const shutdown = () => {
+  void simulator.close().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
