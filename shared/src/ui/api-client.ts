@@ -18,7 +18,12 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.details = details;
-    this.fieldErrors = code === 'VALIDATION_FAILED' ? parseFieldErrors(message, details) : {};
+    this.fieldErrors =
+      code === 'VALIDATION_FAILED'
+        ? parseFieldErrors(message, details)
+        : code === 'CONFLICT' && hasField(details)
+          ? { [details.field]: message }
+          : {};
   }
 
   get isNetwork(): boolean {
@@ -28,9 +33,13 @@ export class ApiError extends Error {
 
 export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
 
+const hasField = (details: unknown): details is { field: string } =>
+  typeof details === 'object' && details !== null && typeof (details as { field?: unknown }).field === 'string';
+
 /**
  * `"login: must be at least 2 characters; extension: must be 2–8 digits"` → a map by field.
- * Zod-style `details` (an array of `{ path, message }`) is read too when the server sends it.
+ * Structured `details` are read first when present: `{ fields: [{ field, message }] }` (our server)
+ * or zod-style `[{ path, message }]`.
  * Nested paths keep their dots (`queues.0`); the first message per field wins.
  */
 export function parseFieldErrors(message: string, details?: unknown): Record<string, string> {
@@ -38,6 +47,16 @@ export function parseFieldErrors(message: string, details?: unknown): Record<str
   const add = (field: string, text: string) => {
     if (field && text && !(field in fields)) fields[field] = text;
   };
+  const fieldList =
+    typeof details === 'object' && details !== null && Array.isArray((details as { fields?: unknown }).fields)
+      ? (details as { fields: unknown[] }).fields
+      : null;
+  for (const item of fieldList ?? []) {
+    if (item && typeof item === 'object') {
+      const { field, message: text } = item as { field?: unknown; message?: unknown };
+      if (typeof field === 'string' && typeof text === 'string') add(field, text);
+    }
+  }
   if (Array.isArray(details)) {
     for (const issue of details) {
       if (issue && typeof issue === 'object' && 'message' in issue && 'path' in issue) {

@@ -1,0 +1,93 @@
+import { useEffect, useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AgentState } from '@crm/shared';
+import { EmptyState, useFormat, useNow } from '@crm/shared/ui/index.js';
+import { SystemStatusPanel } from '../../system-status/components/system-status-panel.js';
+import { useAgentBoard } from '../hooks/use-agent-board.js';
+
+const STATE_TONE: Record<AgentState, string> = {
+  ready: 'badge--success',
+  ringing: 'badge--info',
+  'on-call': 'badge--info',
+  'wrap-up': 'badge--warning',
+  paused: 'badge--warning',
+  offline: 'badge--danger',
+};
+
+function AgentsPanel() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const now = useNow(1000);
+  const agents = useAgentBoard();
+  const headingId = useId();
+  return (
+    <section className="panel agents-panel" aria-labelledby={headingId}>
+      <header className="panel__header">
+        <h2 className="panel__title" id={headingId}>
+          {t('dashboard.live.agents')}
+        </h2>
+      </header>
+      <div className="panel__body panel__body--flush">
+        {agents.length === 0 ? (
+          <EmptyState title={t('dashboard.live.agentsEmpty')} />
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('dashboard.live.extension')}</th>
+                <th scope="col">{t('dashboard.live.state')}</th>
+                <th scope="col" className="num">
+                  {t('dashboard.live.since')}
+                </th>
+                <th scope="col">{t('dashboard.live.queues')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {agents.map((agent) => (
+                <tr key={agent.extension}>
+                  <td className="tabular">{agent.extension}</td>
+                  <td>
+                    <span className={`badge ${STATE_TONE[agent.state]}`}>
+                      {t(`agentState.${agent.state}`)}
+                      {agent.state === 'paused' && agent.pauseReason ? ` · ${agent.pauseReason}` : ''}
+                    </span>
+                  </td>
+                  <td className="num" title={format.dateTime(agent.since)}>
+                    {format.duration((now.getTime() - new Date(agent.since).getTime()) / 1000)}
+                  </td>
+                  <td>{format.list(agent.queues)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The live board. Queue figures come with the server's `metrics:update` push, which does not
+ * exist yet: the board says it is waiting rather than showing made-up numbers.
+ */
+export function LiveBoard() {
+  const { t } = useTranslation();
+  const headingId = useId();
+  useEffect(() => {
+    document.title = `${t('dashboard.live.heading')} · ${t('app.name')}`;
+  }, [t]);
+  return (
+    <main className="page" aria-labelledby={headingId}>
+      <h1 className="page__title" id={headingId}>
+        {t('dashboard.live.heading')}
+      </h1>
+      <div className="live-grid">
+        <section className="panel live-grid__metrics" aria-label={t('dashboard.live.waiting')}>
+          <EmptyState icon="◔" title={t('dashboard.live.waiting')} hint={t('dashboard.live.waitingHint')} />
+        </section>
+        <SystemStatusPanel />
+        <AgentsPanel />
+      </div>
+    </main>
+  );
+}
