@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Collection } from '../storage/collection.js';
+import type { IndexSpec } from '../storage/secondary-index.js';
+import { parseSort } from './bson-order.js';
+import { candidates, planQuery, type Plan } from './planner.js';
+
+function collectionWith(specs: Array<Partial<IndexSpec> & { key: IndexSpec['key'] }>, docs: object[] = []): Collection {
+  const collection = new Collection('crm', 'things', { uuid: null, options: {} });
+  docs.forEach((doc, i) => collection.insert({ _id: i, ...doc }));
+  for (const spec of specs) collection.createIndex({ name: Object.keys(spec.key).join('_'), ...spec });
+  return collection;
+}
+
+const indexName = (plan: Plan) => (plan.kind === 'index' ? plan.index.name : plan.kind);
+
+describe('query planner', () => {
+  const tasks = collectionWith([{ key: { status: 1, dueAt: 1 } }, { key: { dueAt: 1 } }, { key: { phones: 1 }, unique: true }, { key: { owner: 1 }, sparse: true }]);
+
+  it('looks documents up by _id without any index scan', () => {
+    expect(planQuery(tasks, { _id: 5, status: 'open' })).toEqual({ kind: 'id', ids: [5] });
+  });
+
+  it('uses the unique index for an equality on the phone', () => {
+    expect(indexName(planQuery(tasks, { phones: '+74951234567' }))).toBe('phones');
+  });
+
+  it('prefers the compound index that covers equality and range', () => {
+    const plan = planQuery(tasks, { status: 'open', dueAt: { $lte: new Date() } }, parseSort({ dueAt: 1 }));
+    expect(indexName(plan)).toBe('status_dueAt');
+    expect(plan.kind === 'index' && plan.providesSort).toBe(true);
+  });
+
+  it('walks an index backwards for a descending sort on its field', () => {
+    const plan = planQuery(tasks, {}, parseSort({ dueAt: -1 }));
+    expect(plan).toMatchObject({ kind: 'index', providesSort: true, reverse: true });
+    expect(indexName(plan)).toBe('dueAt');
+  });
+
+  it('uses an index for a range with $gt/$lt and for $in', () => {
+    expect(indexName(planQuery(tasks, { dueAt: { $gt: new Date(0), $lt: new Date() } }))).toBe('dueAt');
+    expect(indexName(planQuery(tasks, { phones: { $in: ['a', 'b'] } }))).toBe('phones');
+  });
+
+  it('scans the collection when no index serves the filter', () => {
+    expect(planQuery(tasks, { name: 'Ann' }).kind).toBe('collection');
+    expect(planQuery(tasks, { phones: /^\+7/ }).kind).toBe('collection');
+    expect(planQuery(tasks, { status: { $ne: 'done' } }).kind).toBe('collection');
+  });
+
+  it('does not use a sparse index to find documents missing the field', () => {
+    expect(planQuery(tasks, { owner: null }).kind).toBe('collection');
+    expect(indexName(planQuery(tasks, { owner: 'agent1' }))).toBe('owner');
+  });
+
+  it('yields only the documents inside the bounds, each once, from a multikey index', () => {
+    const contacts = collectionWith([{ key: { tags: 1 } }], [{ tags: ['a', 'b'] }, { tags: ['b', 'c'] }, { tags: ['d'] }, { tags: 'b' }]);
+    const plan = planQuery(contacts, { tags: { $in: ['b', 'c'] } });
+    expect([...candidates(contacts, plan)].map((rec) => rec.doc._id)).toEqual([0, 1, 3]);
+    const range = planQuery(contacts, { tags: { $gt: 'b' } });
+    expect([...candidates(contacts, range)].map((rec) => rec.doc._id).sort()).toEqual([1, 2]);
+  });
+
+  it('keeps a range inside the bound value type', () => {
+    const mixed = collectionWith([{ key: { v: 1 } }], [{ v: 1 }, { v: 5 }, { v: 'x' }, { v: new Date(0) }, { v: null }]);
+    const plan = planQuery(mixed, { v: { $gt: 2 } });
+    expect([...candidates(mixed, plan)].map((rec) => rec.doc._id)).toEqual([1]);
+  });
+});

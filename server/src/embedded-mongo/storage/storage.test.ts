@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStorage, type OpenStorage } from './storage.js';
+import { CorruptFileError } from './record-file.js';
+import { removeExpired } from './ttl-monitor.js';
+
+const logger = pino({ level: 'silent' });
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-journal-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const open = (dbPath: string, compactAfterBytes?: number) =>
+  openStorage({ dbPath, logger, ttlMonitorIntervalMs: 60_000, ...(compactAfterBytes ? { compactAfterBytes } : {}) });
+
+function insertMany(storage: OpenStorage, count: number, from = 0): void {
+  const calls = storage.store.ensureCollection('crm', 'calls');
+  for (let i = from; i < from + count; i += 1) storage.store.insert(calls, { _id: i, pad: 'x'.repeat(100) });
+  storage.flush();
+}
+
+const journals = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith('journal-')).sort();
+
+describe('journal and recovery', () => {
+  it('replays the journal after a crash (no close)', async () => {
+    const dir = tempDir();
+    const crashed = await open(dir);
+    insertMany(crashed, 10);
+    const calls = crashed.store.getCollection('crm', 'calls');
+    crashed.store.replace(calls!, calls!.getById(3)!, { _id: 3, changed: true });
+    crashed.store.remove(calls!, calls!.getById(4)!);
+    crashed.flush();
+    const recovered = await open(copyAsLeftByCrash(dir));
+    const coll = recovered.store.getCollection('crm', 'calls');
+    expect(coll?.count).toBe(9);
+    expect(coll?.getById(3)?.doc).toEqual({ _id: 3, changed: true });
+    await recovered.close();
+    await crashed.close();
+  });
+
+  it('drops a torn record at the end and keeps appending after it', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    insertMany(first, 5);
+    await first.close();
+    const file = path.join(dir, journals(dir).at(-1) as string);
+    const intact = fs.statSync(file).size;
+    fs.appendFileSync(file, Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 5, 6]));
+    const second = await open(dir);
+    expect(second.store.getCollection('crm', 'calls')?.count).toBe(5);
+    expect(fs.statSync(file).size).toBe(intact);
+    insertMany(second, 1, 5);
+    await second.close();
+    const third = await open(dir);
+    expect(third.store.getCollection('crm', 'calls')?.count).toBe(6);
+    await third.close();
+  });
+
+  it('treats a bad checksum on the last record as a torn tail', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    insertMany(first, 3);
+    await first.close();
+    const file = path.join(dir, journals(dir).at(-1) as string);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 3] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const second = await open(dir);
+    expect(second.store.getCollection('crm', 'calls')?.count).toBe(2);
+    await second.close();
+  });
+
+  it('refuses to open when a record in the middle fails its checksum', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    insertMany(first, 20);
+    await first.close();
+    const file = path.join(dir, journals(dir).at(-1) as string);
+    const bytes = fs.readFileSync(file);
+    bytes[200] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    await expect(open(dir)).rejects.toThrow(CorruptFileError);
+    await expect(open(dir)).rejects.toThrow(path.basename(file));
+    // Refusing must not take the lock for good.
+    expect(fs.existsSync(path.join(dir, 'store.lock'))).toBe(false);
+  });
+
+  it('compacts the journal into a snapshot and restores from it', async () => {
+    const dir = tempDir();
+    const storage = await open(dir, 20_000);
+    const calls = storage.store.ensureCollection('crm', 'calls');
+    storage.store.createIndex(calls, { v: 2, key: { pad: 1 }, name: 'pad_1' });
+    insertMany(storage, 400);
+    await storage.compact();
+    insertMany(storage, 10, 400);
+    await storage.close();
+    const files = fs.readdirSync(dir).sort();
+    expect(files.filter((f) => f.startsWith('snapshot-'))).toHaveLength(1);
+    expect(files.some((f) => f === 'journal-00000001.log')).toBe(false);
+    const reopened = await open(dir);
+    const restored = reopened.store.getCollection('crm', 'calls');
+    expect(restored?.count).toBe(410);
+    expect(restored?.indexes.get('pad_1')?.size).toBe(410);
+    await reopened.close();
+  });
+
+  it('ignores an unfinished snapshot left by a crash during compaction', async () => {
+    const dir = tempDir();
+    const storage = await open(dir);
+    insertMany(storage, 7);
+    await storage.close();
+    fs.writeFileSync(path.join(dir, 'snapshot-00000009.bson.tmp'), 'half written');
+    const reopened = await open(dir);
+    expect(reopened.store.getCollection('crm', 'calls')?.count).toBe(7);
+    expect(fs.existsSync(path.join(dir, 'snapshot-00000009.bson.tmp'))).toBe(false);
+    await reopened.close();
+  });
+
+  it('waits for fsync when asked (j: true) and resolves every waiter of one group commit', async () => {
+    const dir = tempDir();
+    const storage = await open(dir);
+    insertMany(storage, 1);
+    const first = storage.sync();
+    insertMany(storage, 1, 1);
+    await Promise.all([first, storage.sync()]);
+    await storage.close();
+  });
+});
+
+describe('TTL monitor', () => {
+  it('removes documents whose indexed date is older than expireAfterSeconds', async () => {
+    const dir = tempDir();
+    const storage = await open(dir);
+    const leases = storage.store.ensureCollection('crm', 'leases');
+    storage.store.createIndex(leases, { v: 2, key: { at: 1 }, name: 'at_1', expireAfterSeconds: 60 });
+    const now = new Date('2026-03-02T10:00:00Z');
+    storage.store.insert(leases, { _id: 'old', at: new Date('2026-03-02T09:58:00Z') });
+    storage.store.insert(leases, { _id: 'fresh', at: new Date('2026-03-02T09:59:30Z') });
+    storage.store.insert(leases, { _id: 'no-date', at: 'soon' });
+    expect(removeExpired(storage.store, now)).toBe(1);
+    expect([...leases.byId.values()].map((rec) => rec.doc._id).sort()).toEqual(['fresh', 'no-date']);
+    await storage.close();
+  });
+});
+
+/** What a crash leaves: the files as written so far, without a clean close (and a stale lock). */
+function copyAsLeftByCrash(dir: string): string {
+  const copy = tempDir();
+  for (const file of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, file), path.join(copy, file));
+  fs.writeFileSync(path.join(copy, 'store.lock'), '999999999\n');
+  return copy;
+}
