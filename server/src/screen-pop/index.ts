@@ -1,0 +1,2 @@
+export { buildScreenPop, clientNumberOf, type NumberFacts, type ScreenPopInput } from './screen-pop.js';
+export { createScreenPopService, type RingingEvent, type ScreenPopService } from './screen-pop.service.js';

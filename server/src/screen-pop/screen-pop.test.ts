@@ -1,0 +1,130 @@
+import { DEFAULT_CALLING_WINDOW, type CallRecord, type Contact, type Deal } from '@crm/shared';
+import { describe, expect, it } from 'vitest';
+import { buildScreenPop, clientNumberOf } from './screen-pop.js';
+
+const call = (overrides: Partial<CallRecord> = {}): CallRecord => ({
+  id: 'call-1',
+  linkedid: '1700000000.1',
+  direction: 'inbound',
+  callerNumber: '+73432001122',
+  calledNumber: '+74951000000',
+  queue: 'sales',
+  agentExtension: null,
+  ringingAgents: ['1001'],
+  contactId: null,
+  result: null,
+  active: true,
+  startedAt: '2026-02-10T09:00:00.000Z',
+  queuedAt: '2026-02-10T09:00:00.000Z',
+  ringingAt: '2026-02-10T09:00:05.000Z',
+  answeredAt: null,
+  endedAt: null,
+  waitSeconds: null,
+  talkSeconds: null,
+  hangupCause: null,
+  endedDuringOutage: false,
+  ...overrides,
+});
+
+const ivan: Contact = {
+  id: 'c1',
+  name: 'Ivan Petrov',
+  company: 'Ural Steel',
+  email: null,
+  phones: ['+73432001122'],
+  address: null,
+  city: 'Yekaterinburg',
+  country: 'RU',
+  region: 'Ekaterinburg',
+  segment: 'A',
+  vip: true,
+  tags: ['steel'],
+  customFields: {},
+  leadSource: null,
+  ownerId: 'u1',
+  managerIds: [],
+  timeZone: { zone: 'Asia/Yekaterinburg', source: 'number', candidates: ['Asia/Yekaterinburg'] },
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const deal: Deal = {
+  id: 'd1',
+  contactId: 'c1',
+  title: 'Rolled steel, Q2',
+  amount: 1_200_000,
+  currency: 'RUB',
+  stage: 'proposal',
+  status: 'open',
+  ownerId: 'u1',
+  nextStep: { text: 'Send the invoice', dueAt: null, taskId: null },
+  stageHistory: [],
+  lostReason: null,
+  closedAt: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const base = { window: DEFAULT_CALLING_WINDOW, agentZone: 'Europe/Moscow', now: new Date('2026-02-10T09:00:05Z'), lastInteractions: [] };
+
+describe('screen-pop payload', () => {
+  it("pops a known caller's card with the open deal, next step and their local time", () => {
+    const pop = buildScreenPop({ ...base, call: call(), contact: ivan, openDeal: deal, clientPhone: '+73432001122', numberFacts: null });
+    expect(pop.contact).toMatchObject({ name: 'Ivan Petrov', segment: 'A', vip: true, openDeal: { nextStep: { text: 'Send the invoice' } } });
+    expect(pop.localTime).toMatchObject({
+      phone: '+73432001122',
+      timeZone: { zone: 'Asia/Yekaterinburg' },
+      facts: { localTime: '2026-02-10T14:00:05.000+05:00', offsetToAgentLabel: '+2 h', isInsideCallingWindow: true },
+    });
+  });
+
+  it('pops no card for an unknown caller but says where the number is, to pre-fill a new card', () => {
+    const pop = buildScreenPop({
+      ...base,
+      call: call({ callerNumber: '+74232001122' }),
+      contact: null,
+      openDeal: null,
+      clientPhone: '+74232001122',
+      numberFacts: {
+        e164: '+74232001122',
+        country: 'RU',
+        region: 'Primorie territory',
+        timeZone: { zone: 'Asia/Vladivostok', source: 'number', candidates: ['Asia/Vladivostok'] },
+      },
+    });
+    expect(pop.contact).toBeNull();
+    expect(pop.localTime).toMatchObject({
+      phone: '+74232001122',
+      country: 'RU',
+      region: 'Primorie territory',
+      facts: { zone: 'Asia/Vladivostok', offsetToAgentLabel: '+7 h' },
+    });
+  });
+
+  it('shows an ambiguous zone as such: candidates, no clock', () => {
+    const pop = buildScreenPop({
+      ...base,
+      call: call({ callerNumber: '+12086001234' }),
+      contact: null,
+      openDeal: null,
+      clientPhone: '+12086001234',
+      numberFacts: {
+        e164: '+12086001234',
+        country: 'US',
+        region: 'Idaho',
+        timeZone: { zone: null, source: 'number', candidates: ['America/Boise', 'America/Los_Angeles'] },
+      },
+    });
+    expect(pop.localTime?.facts).toBeNull();
+    expect(pop.localTime?.timeZone.candidates).toEqual(['America/Boise', 'America/Los_Angeles']);
+  });
+
+  it('has no local time for a hidden number', () => {
+    const pop = buildScreenPop({ ...base, call: call({ callerNumber: null }), contact: null, openDeal: null, clientPhone: null, numberFacts: null });
+    expect(pop).toMatchObject({ contact: null, localTime: null });
+  });
+
+  it('takes the called number as the client on an outbound call', () => {
+    expect(clientNumberOf(call({ direction: 'outbound', callerNumber: '1001', calledNumber: '+48221234567' }))).toBe('+48221234567');
+  });
+});
