@@ -83,8 +83,10 @@ const noteSchema = new Schema<ContactNoteDocument>(
     text: { type: String, required: true },
     authorId: { type: String, default: null },
     authorName: { type: String, default: null },
+    // Set from the app clock (not mongoose timestamps) so tests that pin time see notes in order.
+    createdAt: { type: Date, required: true },
   },
-  { collection: 'contact_notes', timestamps: { createdAt: true, updatedAt: false } },
+  { collection: 'contact_notes' },
 );
 noteSchema.index({ contactId: 1, createdAt: -1 }, { name: 'contact_time' });
 

@@ -31,7 +31,7 @@ export interface ContactRepository {
   /** Replaces the fields of a card; same duplicate rule as insert. */
   update(id: string, record: ContactRecord): Promise<Contact>;
   remove(id: string): Promise<boolean>;
-  addNote(note: { contactId: string; text: string; authorId: string | null; authorName: string | null }): Promise<ContactNote>;
+  addNote(note: { contactId: string; text: string; authorId: string | null; authorName: string | null; createdAt: Date }): Promise<ContactNote>;
   listNotes(contactId: string, options: { before?: Date; limit: number }): Promise<ContactNote[]>;
   /** Re-points notes of one card to another (merge). */
   moveNotes(fromId: string, toId: string): Promise<number>;

@@ -232,7 +232,7 @@ export function createContactsService({ connection, clock, locate = defaultLocat
 
     async addNote(id, text, by) {
       const contact = await get(id);
-      const note = await contacts.addNote({ contactId: contact.id, text, authorId: by.id, authorName: by.displayName });
+      const note = await contacts.addNote({ contactId: contact.id, text, authorId: by.id, authorName: by.displayName, createdAt: clock.now() });
       return { kind: 'note', at: note.createdAt, note };
     },
 
