@@ -165,14 +165,10 @@ export function loadConfig(env: Record<string, string | undefined>, { cwd, isTty
       if (!problems.some((problem) => problem.variable === variable)) problems.push({ variable, expected });
     }
   }
-  if (parsed.success) {
-    const vars = parsed.data;
-    if (vars.AMI_HOST !== undefined && vars.AMI_SECRET === undefined) {
-      problems.push({ variable: 'AMI_SECRET', expected: 'required when AMI_HOST is set (the secret from manager.conf)' });
-    }
-    if (vars.AMI_HOST === undefined && (vars.AMI_USER !== undefined || vars.AMI_SECRET !== undefined)) {
-      // Allowed: the simulator then uses these credentials. Nothing to report.
-    }
+  // Checks across variables run on the raw values, so they are listed with every other problem.
+  const isSet = (name: string) => typeof env[name] === 'string' && env[name].trim() !== '';
+  if (isSet('AMI_HOST') && !isSet('AMI_SECRET')) {
+    problems.push({ variable: 'AMI_SECRET', expected: 'required when AMI_HOST is set (the secret from manager.conf)' });
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 

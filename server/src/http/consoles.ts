@@ -28,6 +28,7 @@ function spa(dir: string, name: string) {
 
 const assetOptions = {
   index: false,
+  redirect: false,
   fallthrough: true,
   setHeaders(res: Response, path: string) {
     if (/\/assets\//.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
@@ -43,8 +44,11 @@ export function consolesRouter({ agentConsoleDir, supervisorDashboardDir }: { ag
   const supervisor = spa(supervisorDashboardDir, 'The supervisor dashboard');
   const agent = spa(agentConsoleDir, 'The agent console');
 
-  router.get('/supervisor', (req, res) => {
-    const query = req.originalUrl.slice(req.path.length);
+  // Relative asset URLs and the router base need the trailing slash (non-strict routing would
+  // otherwise treat /supervisor and /supervisor/ alike).
+  router.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/supervisor') return next();
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     res.redirect(301, `/supervisor/${query}`);
   });
   router.use('/supervisor', express.static(supervisorDashboardDir, assetOptions));
