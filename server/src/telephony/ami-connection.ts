@@ -155,6 +155,11 @@ export class AmiConnection {
     this.opts.logger.warn({ reason, ...detail }, `AMI: skipped input (${reason})`);
   }
 
+  /** A fresh ActionID, for callers that must know it before the action is written (Originate). */
+  nextActionId(): string {
+    return `crm-${this.session}-${++this.sequence}`;
+  }
+
   /** Sends an action and resolves with its response (never with an event that looks like one). */
   async action(fields: AmiFields, timeoutMs?: number): Promise<AmiResponse> {
     const result = await this.send(fields, false, timeoutMs);
@@ -171,7 +176,7 @@ export class AmiConnection {
     if (!manager || this.state !== 'up') {
       return Promise.reject(new AmiActionError('AMI is not connected', 'disconnected'));
     }
-    const actionId = `crm-${this.session}-${++this.sequence}`;
+    const actionId = typeof fields.actionid === 'string' ? fields.actionid : this.nextActionId();
     return new Promise<AmiListResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(actionId);

@@ -286,7 +286,7 @@ export class CallModel {
    * and marked. Channels we did not know start calls with the best times we can infer.
    */
   resync(snapshot: ResyncSnapshot): void {
-    const { channels, queueEntries, at, lostAt } = snapshot;
+    const { channels, queueEntries, at, lostAt, requestedAt } = snapshot;
     const liveLinkedids = new Set<string>();
     const liveUniqueids = new Set<string>();
     for (const item of channels) {
@@ -295,12 +295,15 @@ export class CallModel {
     }
     for (const call of [...this.calls.values()]) {
       if (call.endedAt !== null) continue;
+      // Events after the snapshot was asked for are newer than the snapshot: that call speaks for itself.
+      if (requestedAt !== undefined && call.lastEventAt >= requestedAt) continue;
       const alive =
         liveLinkedids.has(call.linkedid) ||
         call.aliases.some((alias) => liveLinkedids.has(alias)) ||
         Object.keys(call.legs).some((uniqueid) => liveUniqueids.has(uniqueid));
       if (alive) continue;
-      const endedAt = Math.max(call.lastEventAt, Math.min(lostAt ?? at, at));
+      // The best known end: when we lost sight of it (after a restart: the last event we stored).
+      const endedAt = lostAt === null ? call.lastEventAt : Math.max(call.lastEventAt, Math.min(lostAt, at));
       for (const leg of Object.values(call.legs)) if (leg.hungUpAt === null) leg.hungUpAt = endedAt;
       call.endedAt = endedAt;
       call.endedDuringOutage = true;
@@ -897,8 +900,10 @@ function uniqueExtensions(ringing: CallState['ringing']): string[] {
 
 export interface ResyncSnapshot {
   at: number;
-  /** When the previous connection was lost (null on a first start). */
+  /** When the previous connection was lost (null on a first start or after a restart). */
   lostAt: number | null;
+  /** When the snapshot was asked for: calls with events since then are left alone. */
+  requestedAt?: number;
   channels: Array<Extract<PbxEvent, { kind: 'channel-snapshot' }>>;
   queueEntries: Array<Extract<PbxEvent, { kind: 'queue-entry' }>>;
 }

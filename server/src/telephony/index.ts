@@ -1,0 +1,14 @@
+/** Telephony: the AMI connection, the call model and the telephony service (see README.md). */
+export { createTelephony } from './telephony-service.js';
+export type {
+  ChannelSnapshot,
+  PhoneCommand,
+  QueueSnapshot,
+  TelephonyEvents,
+  TelephonyOptions,
+  TelephonyService,
+  TelephonyStatus,
+} from './telephony-service.js';
+export { explainOriginateReason } from './call-state.js';
+export type { OriginateOutcome } from './call-state.js';
+export { DEFAULT_AGENT_INTERFACE_PATTERN, createAgentMatcher } from './agent-identity.js';
