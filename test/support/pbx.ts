@@ -9,9 +9,9 @@ import { startPbxSimulator, type PbxSimulator, type PbxSimulatorOptions } from '
 import { createTelephony, type TelephonyOptions, type TelephonyService } from '../../server/src/telephony/index.js';
 import { startTestMongo, type TestMongo } from './mongo.js';
 
-/** Fast simulated time: 1 simulated second = 50 ms; demo agents answer after exactly 3 s. */
+/** Fast simulated time: 1 simulated second = 50 ms; demo agents answer after exactly 2.5 s (the recordings: queued 0.5 s, answered 3 s later). */
 export function startTestPbx(options: PbxSimulatorOptions = {}): Promise<PbxSimulator> {
-  return startPbxSimulator({ timeScale: 0.05, agentRingSeconds: 3, talkSeconds: 11, random: () => 0.5, ...options });
+  return startPbxSimulator({ timeScale: 0.05, agentRingSeconds: 2.5, talkSeconds: 11, random: () => 0.5, ...options });
 }
 
 export interface TestDatabase {

@@ -410,7 +410,7 @@ export class SimPbx {
     this.event('QueueCallerJoin', 'agent', [...this.snapshot(two), ['Queue', queue], ['Position', list.length], ['Count', list.length]]);
     this.event('MusicOnHoldStart', 'call', [...this.snapshot(two), ['Class', 'default']]);
     entry.patienceTimer = this.after(input.patienceSeconds ?? 60, () => this.abandon(entry));
-    this.after(1, () => this.distribute(queue));
+    this.after(0.5, () => this.distribute(queue));
     return one.linkedid;
   }
 
