@@ -1,9 +1,8 @@
 import type { DependencyHealth } from '@crm/shared';
+import type { TelephonyService } from '../telephony/telephony-service.js';
 
 /**
- * What the foundation needs from telephony: its health for /healthz and a way to stop it. The
- * telephony service (`createTelephony`, server/src/telephony) satisfies this structurally; when
- * it lands, `AppTelephony` can become its full type so domains reach it through `ctx.telephony`.
+ * What the foundation itself needs from telephony: its health for /healthz and a way to stop it.
  */
 export interface TelephonyPort {
   /** `mode` is 'simulator' for the built-in PBX simulator, 'external' for a real Asterisk. */
@@ -11,4 +10,8 @@ export interface TelephonyPort {
   close?(): Promise<void>;
 }
 
-export type AppTelephony = TelephonyPort;
+/**
+ * What domains reach through `ctx.telephony`: the full telephony service (`createTelephony`,
+ * server/src/telephony) — originate, queue actions, typed call/agent events.
+ */
+export type AppTelephony = TelephonyService;
