@@ -85,7 +85,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const users = createUserRepository(connection);
   const sessions = createSessionService({ connection, users, clock, ttlHours: config.auth.sessionTtlHours });
-  const realtime = createRealtime({ httpServer, sessions, logger, metrics, redisUrl: config.redis.url });
+  const realtime = createRealtime({
+    httpServer,
+    sessions,
+    logger,
+    metrics,
+    redisUrl: config.redis.url,
+    sessionRecheckMs: config.realtime.sessionRecheckMs,
+  });
 
   const context: AppContext = {
     config,

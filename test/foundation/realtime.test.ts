@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@crm/shared';
+import { manualClock } from '../../server/src/platform/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -140,5 +141,26 @@ describe('Socket.IO sessions and rooms', () => {
     expect(metrics).toMatch(/crm_socketio_connects_total\{result="refused"\} \d+/);
     expect(metrics).toMatch(/crm_http_requests_total\{method="POST",route="\/api\/auth\/login",status="200"\} \d+/);
     expect(metrics).toContain('crm_ami_events_total');
+  });
+});
+
+describe('a socket whose session ends', () => {
+  it('is disconnected once the session expires', async () => {
+    const clock = manualClock('2026-03-02T09:00:00Z');
+    const server = await startTestApp({ clock, config: { realtime: { sessionRecheckMs: 100 } } });
+    const { token } = await server.login('agent1');
+    const socket: ClientSocket = connect(server.baseUrl, { auth: { token }, reconnection: false });
+    try {
+      await new Promise((resolve, reject) => {
+        socket.once('session:ready', resolve);
+        socket.once('connect_error', reject);
+      });
+      const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      clock.advance(13 * 3_600_000);
+      expect(await disconnected).toBe('io server disconnect');
+    } finally {
+      socket.disconnect();
+      await server.stop();
+    }
   });
 });

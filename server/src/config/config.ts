@@ -22,6 +22,8 @@ export interface AppConfig {
   company: { defaultCountry: string; timezone: string };
   auth: { sessionTtlHours: number; loginMaxFailures: number; loginLockMinutes: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  /** How often open sockets re-check their session (expired, revoked, disabled → disconnected). */
+  realtime: { sessionRecheckMs: number };
 }
 
 export interface ConfigProblem {
@@ -195,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>, { cwd, isTty
       loginLockMinutes: vars.LOGIN_LOCK_MINUTES,
     },
     log: { level: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'warn' : 'info'), pretty: vars.LOG_PRETTY ?? isTty },
+    realtime: { sessionRecheckMs: 60_000 },
   };
 }
 

@@ -74,9 +74,11 @@ export interface RealtimeOptions {
   metrics: AppMetrics;
   /** Fan events out across instances through Redis pub/sub when set. */
   redisUrl: string | null;
+  /** How often connected sockets re-check their session; 0 turns it off. */
+  sessionRecheckMs?: number;
 }
 
-export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl }: RealtimeOptions): Realtime {
+export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl, sessionRecheckMs = 60_000 }: RealtimeOptions): Realtime {
   const io: AppServer = new Server(httpServer, {
     serveClient: false,
     // Same origin only (the consoles are served by this server); cookies go with the handshake.
@@ -84,6 +86,8 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
     connectionStateRecovery: undefined,
   });
   const registrars: SocketRegistrar[] = [];
+  // The session token behind each local socket, so expired or revoked sessions are noticed.
+  const tokens = new Map<string, string>();
   const redisClients: Redis[] = [];
 
   if (redisUrl) {
@@ -112,6 +116,7 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
           return next(new Error('UNAUTHENTICATED'));
         }
         socket.data = { userId: user.id, login: user.login, role: user.role, extension: user.extension, queues: user.queues };
+        tokens.set(socket.id, token);
         next();
       })
       .catch((error: unknown) => {
@@ -125,7 +130,10 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
     metrics.socketConnectsTotal.inc({ result: 'accepted' });
     metrics.socketConnections.inc({ role });
     void socket.join(roomsFor({ id: userId, role, extension, queues }));
-    socket.on('disconnect', () => metrics.socketConnections.dec({ role }));
+    socket.on('disconnect', () => {
+      tokens.delete(socket.id);
+      metrics.socketConnections.dec({ role });
+    });
     socket.on('session:ping', (ack) => {
       if (typeof ack === 'function') ack({ data: { serverTime: new Date().toISOString() } });
     });
@@ -138,6 +146,23 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
     }
     socket.emit('session:ready', { userId, login, role, extension });
   });
+
+  let isRechecking = false;
+  const recheckSessions = async () => {
+    if (isRechecking) return;
+    isRechecking = true;
+    try {
+      for (const [socketId, token] of tokens) {
+        const user = await sessions.resolve(token).catch(() => undefined);
+        // undefined: the store did not answer; keep the socket rather than drop everyone.
+        if (user === null) io.of('/').sockets.get(socketId)?.disconnect(true);
+      }
+    } finally {
+      isRechecking = false;
+    }
+  };
+  const recheckTimer = sessionRecheckMs > 0 ? setInterval(() => void recheckSessions(), sessionRecheckMs) : null;
+  recheckTimer?.unref();
 
   return {
     io,
@@ -153,6 +178,7 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
     },
     connectedCount: () => io.of('/').sockets.size,
     close: async () => {
+      if (recheckTimer) clearInterval(recheckTimer);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         // io.close() also closes the HTTP server; the app closes that itself, so only the engine.
