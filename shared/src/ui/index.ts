@@ -4,6 +4,7 @@ export * from './app-header.js';
 export * from './app-providers.js';
 export * from './connection-indicator.js';
 export * from './error-message.js';
+export * from './error-notice.js';
 export * from './i18n.js';
 export * from './live-clock.js';
 export * from './navigation.js';

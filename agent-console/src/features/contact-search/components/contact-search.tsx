@@ -2,14 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone } from '@crm/shared';
-import { useErrorMessage } from '@crm/shared/ui/index.js';
+import { ErrorNotice } from '@crm/shared/ui/index.js';
 import { contactSearchKeys, searchContacts } from '../api.js';
 import { useSlashToFocus } from '../hooks/use-slash-to-focus.js';
 
 /** Contact search: `/` focuses it, Enter searches, Escape clears and leaves the field. */
 export function ContactSearch() {
   const { t } = useTranslation();
-  const errorMessage = useErrorMessage();
   const inputRef = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
@@ -67,9 +66,7 @@ export function ContactSearch() {
           {results.isPending ? (
             <p className="muted">{t('common.loading')}</p>
           ) : results.isError ? (
-            <p role="alert" className="notice notice--error">
-              {errorMessage(results.error)}
-            </p>
+            <ErrorNotice error={results.error} />
           ) : results.data.items.length === 0 ? (
             <p className="muted">{t('agent.search.noResults', { query })}</p>
           ) : (

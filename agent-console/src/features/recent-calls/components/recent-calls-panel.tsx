@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone, type CallRecord } from '@crm/shared';
-import { EmptyState, useErrorMessage, useFormat, useOnReconnect } from '@crm/shared/ui/index.js';
+import { EmptyState, ErrorNotice, useFormat, useOnReconnect } from '@crm/shared/ui/index.js';
 import { fetchMyCalls, recentCallsKeys } from '../api.js';
 
 const startOfToday = () => {
@@ -17,7 +17,6 @@ const otherParty = (call: CallRecord) => (call.direction === 'inbound' ? call.ca
 export function RecentCallsPanel({ extension }: { extension: string | null }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const errorMessage = useErrorMessage();
   const headingId = useId();
   const dayStart = useMemo(startOfToday, []);
   const calls = useQuery({
@@ -40,9 +39,7 @@ export function RecentCallsPanel({ extension }: { extension: string | null }) {
         ) : calls.isPending ? (
           <p className="muted panel__pad">{t('common.loading')}</p>
         ) : calls.isError ? (
-          <p role="alert" className="notice notice--error panel__pad">
-            {errorMessage(calls.error)}
-          </p>
+          <ErrorNotice error={calls.error} className="panel__pad" />
         ) : calls.data.items.length === 0 ? (
           <EmptyState title={t('agent.recentCalls.empty')} />
         ) : (

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone } from '@crm/shared';
-import { EmptyState, useErrorMessage, useFormat } from '@crm/shared/ui/index.js';
+import { EmptyState, ErrorNotice, useFormat } from '@crm/shared/ui/index.js';
 import { fetchCalls, reportKeys, type CallsPeriod } from '../api.js';
 
 const localDay = (date: Date) =>
@@ -14,7 +14,6 @@ const phone = (value: string | null) => (value ? formatPhone(value) : '—');
 export function ReportsPage() {
   const { t } = useTranslation();
   const format = useFormat();
-  const errorMessage = useErrorMessage();
   const headingId = useId();
   const today = localDay(new Date());
   const [draft, setDraft] = useState<CallsPeriod>({ from: today, to: today });
@@ -68,9 +67,7 @@ export function ReportsPage() {
           {calls.isPending ? (
             <p className="muted panel__pad">{t('common.loading')}</p>
           ) : calls.isError ? (
-            <p role="alert" className="notice notice--error panel__pad">
-              {errorMessage(calls.error)}
-            </p>
+            <ErrorNotice error={calls.error} className="panel__pad" />
           ) : calls.data.items.length === 0 ? (
             <EmptyState title={t('dashboard.reports.empty')} />
           ) : (

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HealthResponse } from '@crm/shared';
-import { useErrorMessage, useFormat, useOnReconnect } from '@crm/shared/ui/index.js';
+import { ErrorNotice, useFormat, useOnReconnect } from '@crm/shared/ui/index.js';
 import { fetchHealth, systemStatusKeys } from '../api.js';
 
 const DEPENDENCIES = ['mongo', 'redis', 'ami'] as const;
@@ -11,7 +11,6 @@ const DEPENDENCIES = ['mongo', 'redis', 'ami'] as const;
 export function SystemStatusPanel() {
   const { t } = useTranslation();
   const format = useFormat();
-  const errorMessage = useErrorMessage();
   const headingId = useId();
   const health = useQuery({ queryKey: systemStatusKeys.health, queryFn: ({ signal }) => fetchHealth(signal) });
   useOnReconnect(() => void health.refetch());
@@ -30,9 +29,7 @@ export function SystemStatusPanel() {
         {health.isPending ? (
           <p className="muted">{t('common.loading')}</p>
         ) : health.isError ? (
-          <p role="alert" className="notice notice--error">
-            {errorMessage(health.error)}
-          </p>
+          <ErrorNotice error={health.error} />
         ) : (
           <HealthList health={health.data} checkedAt={health.dataUpdatedAt} time={format.timeWithSeconds} />
         )}
