@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
+import { seedDemoContacts } from '../contacts/demo-contacts.js';
 import { createQueueRepository, DEMO_QUEUES } from '../queues/queue.repository.js';
 import { createUserRepository } from '../users/user.repository.js';
 import { DEMO_USERS } from './demo-users.js';
@@ -11,7 +12,10 @@ export interface SeedContext {
   clock: Clock;
 }
 
-/** One slice of demo data. Seeders run in order, only into an empty database. */
+/**
+ * One slice of demo data. Seeders run in order into an empty database and must be idempotent:
+ * an interrupted seed is run again in full at the next start.
+ */
 export interface Seeder {
   name: string;
   run(context: SeedContext): Promise<void>;
@@ -35,15 +39,28 @@ export const demoUsersSeeder: Seeder = {
   },
 };
 
-/**
- * Every demo seeder, in order. Domains add theirs here, e.g.
- * `{ name: 'contacts', run: ({ connection }) => seedDemoContacts(connection) }`.
- */
-export const DEMO_SEEDERS: Seeder[] = [demoQueuesSeeder, demoUsersSeeder];
+export const demoContactsSeeder: Seeder = {
+  name: 'contacts',
+  async run({ connection, clock }) {
+    await seedDemoContacts(connection, { clock });
+  },
+};
+
+/** Every demo seeder, in order (contacts need their owners, the users). Domains add theirs here. */
+export const DEMO_SEEDERS: Seeder[] = [demoQueuesSeeder, demoUsersSeeder, demoContactsSeeder];
 
 export interface SeedResult {
   seeded: boolean;
   seeders: string[];
+}
+
+const META_COLLECTION = 'app_meta';
+const SEED_MARKER = 'demo-seed';
+
+interface SeedMarker {
+  _id: string;
+  startedAt: Date;
+  completedAt: Date | null;
 }
 
 /** An empty database has no users: a fresh install, nobody could have logged in yet. */
@@ -52,14 +69,23 @@ export async function isDatabaseEmpty(connection: Connection): Promise<boolean> 
   return (await users.count()) === 0;
 }
 
-/** Seeds the demo data into an empty database; does nothing when users exist. */
+/**
+ * Seeds the demo data into an empty database. Does nothing when the database has users of its
+ * own; finishes a demo seed that a previous start began but did not complete.
+ */
 export async function seedDemoData(context: SeedContext, seeders: Seeder[] = DEMO_SEEDERS): Promise<SeedResult> {
-  if (!(await isDatabaseEmpty(context.connection))) return { seeded: false, seeders: [] };
+  const meta = context.connection.collection<SeedMarker>(META_COLLECTION);
+  const marker = await meta.findOne({ _id: SEED_MARKER });
+  const isUnfinished = marker !== null && marker.completedAt === null;
+  if (!isUnfinished && (marker !== null || !(await isDatabaseEmpty(context.connection)))) return { seeded: false, seeders: [] };
+
+  await meta.updateOne({ _id: SEED_MARKER }, { $set: { startedAt: context.clock.now(), completedAt: null } }, { upsert: true });
   const ran: string[] = [];
   for (const seeder of seeders) {
     context.logger.info({ seeder: seeder.name }, 'Seeding demo data');
     await seeder.run(context);
     ran.push(seeder.name);
   }
+  await meta.updateOne({ _id: SEED_MARKER }, { $set: { completedAt: context.clock.now() } });
   return { seeded: true, seeders: ran };
 }
