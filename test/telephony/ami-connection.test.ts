@@ -1,0 +1,152 @@
+import net from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCallRepository } from '../../server/src/calls/call.repository.js';
+import { loadServerBytes, parseBlock } from '../support/ami-replay.js';
+import { startTestDatabase, startTestPbx, startTestTelephony, waitFor, type TestDatabase } from '../support/pbx.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await startTestDatabase();
+});
+afterAll(async () => {
+  await db?.stop();
+});
+
+/** A pino logger whose lines the test can read. */
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+/** A hand-driven AMI peer: accepts Login, records what the client wrote, answers Ping unless told not to. */
+async function startFakePeer(options: { answerPing: boolean; afterLogin?: (socket: net.Socket) => void }) {
+  const written: string[] = [];
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections += 1;
+    socket.write('Asterisk Call Manager/11.0.0\r\n');
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      let end = buffer.indexOf('\r\n\r\n');
+      while (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 4);
+        end = buffer.indexOf('\r\n\r\n');
+        written.push(block);
+        const frame = parseBlock(block) ?? {};
+        const action = String(frame.action ?? '').toLowerCase();
+        const id = String(frame.actionid ?? '');
+        if (action === 'login') {
+          socket.write(`Response: Success\r\nActionID: ${id}\r\nMessage: Authentication accepted\r\n\r\n`);
+          options.afterLogin?.(socket);
+        } else if (action === 'ping' && options.answerPing) {
+          socket.write(`Response: Success\r\nActionID: ${id}\r\nPing: Pong\r\nTimestamp: 1.0\r\n\r\n`);
+        } else if (['coreshowchannels', 'queuestatus', 'queuesummary'].includes(action)) {
+          socket.write(`Response: Success\r\nActionID: ${id}\r\nEventList: start\r\n\r\nEvent: Done${action}Complete\r\nActionID: ${id}\r\nEventList: Complete\r\nListItems: 0\r\n\r\n`);
+        }
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as net.AddressInfo;
+  return { port: address.port, written, connections: () => connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('the AMI connection', () => {
+  it('asks for call,agent,cdr,system events at login and never reuses an ActionID across reconnects', async () => {
+    const peer = await startFakePeer({ answerPing: true, afterLogin: (socket) => setTimeout(() => socket.destroy(), 150) });
+    const telephony = startTestTelephony({ port: peer.port, connection: db.connection, persist: false });
+    await telephony.start();
+    await waitFor(() => peer.connections() >= 3, 'three sessions');
+    await telephony.stop();
+    await peer.close();
+    const logins = peer.written.filter((block) => /^Action: login$/im.test(block));
+    expect(logins.length).toBeGreaterThanOrEqual(3);
+    for (const login of logins) {
+      expect(login).toMatch(/^Events: call,agent,cdr,system$/m);
+      expect(login).not.toMatch(/^Event: /m);
+    }
+    const ids = peer.written.map((block) => /^ActionID: (.*)$/m.exec(block)?.[1]).filter(Boolean);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('notices a peer that stopped answering (no Pong) and reconnects', async () => {
+    const peer = await startFakePeer({ answerPing: false });
+    const telephony = startTestTelephony({
+      port: peer.port,
+      connection: db.connection,
+      persist: false,
+      timings: { pingIntervalMs: 200, pingTimeoutMs: 300, backoff: { initialMs: 100, maxMs: 500 } },
+    });
+    await telephony.start();
+    await waitFor(() => peer.connections() >= 2, 'a second session after the silent one');
+    expect(telephony.status().mode).toBe('simulator');
+    await telephony.stop();
+    await peer.close();
+  });
+
+  it('treats a wrong secret as an error (Asterisk waits 1 s and closes) and retries with backoff', async () => {
+    const pbx = await startTestPbx();
+    const { logger, lines } = capturingLogger();
+    const telephony = startTestTelephony({ port: pbx.port, connection: db.connection, persist: false, logger, ami: { host: '127.0.0.1', port: pbx.port, username: 'crm', secret: 'wrong' } });
+    await telephony.start();
+    await waitFor(() => lines.filter((line) => String(line.msg).includes('AMI login failed')).length >= 2, 'two failed logins', 15_000);
+    expect(telephony.status()).toMatchObject({ up: false });
+    expect(String(lines.find((line) => String(line.msg).includes('AMI login failed'))?.msg)).toMatch(/Authentication failed/);
+    const delays = lines.filter((line) => line.msg === 'AMI reconnecting').map((line) => Number(line.delayMs));
+    expect(delays[0]).toBeLessThan(1000);
+    await telephony.stop();
+    await pbx.close();
+  });
+
+  it('logs garbage, colon-less and 1 MB lines, unknown events and events missing fields once each, and still records the call after them', async () => {
+    const junk = [
+      Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x0d, 0x0a, 0x80, 0x81, 0x0d, 0x0a, 0x0d, 0x0a]),
+      Buffer.from('this line has no colon\r\n\r\n'),
+      Buffer.from(`${'x'.repeat(1024 * 1024)}\r\n\r\n`),
+      Buffer.from('Event: SomethingNew\r\nPrivilege: call,all\r\n\r\nEvent: SomethingNew\r\n\r\n'),
+      Buffer.from('Event: Hangup\r\nPrivilege: call,all\r\nCause: 16\r\n\r\nEvent: Hangup\r\nCause: 17\r\n\r\n'),
+      Buffer.from('Event: AgentCalled\r\nQueue: support\r\n\r\n'),
+    ];
+    // Junk first, then a real call, then a server that closes in the middle of a message.
+    const recording = loadServerBytes('a-inbound-answered-caller-hangup');
+    const bytes = Buffer.concat([...junk, recording.subarray(recording.indexOf('Event: FullyBooted')), Buffer.from('Event: Newchannel\r\nChannel: Local/s@inb')]);
+    const server = net.createServer((socket) => {
+      socket.write('Asterisk Call Manager/11.0.0\r\n');
+      socket.once('data', (chunk) => {
+        const id = /ActionID: (.*)\r\n/i.exec(chunk.toString())?.[1] ?? '';
+        socket.write(`Response: Success\r\nActionID: ${id}\r\nMessage: Authentication accepted\r\n\r\n`);
+        setTimeout(() => {
+          for (let offset = 0; offset < bytes.length; offset += 7000) socket.write(bytes.subarray(offset, offset + 7000));
+          setTimeout(() => socket.destroy(), 200);
+        }, 100);
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { logger, lines } = capturingLogger();
+    const telephony = startTestTelephony({ port: (server.address() as net.AddressInfo).port, connection: db.connection, logger });
+    await telephony.start();
+    await waitFor(async () => (await createCallRepository(db.connection).findByLinkedid('1795358516.0'))?.active === false, 'the call after the junk', 15_000);
+    await telephony.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const skipped = lines.filter((line) => String(line.msg).startsWith('AMI: skipped input')).map((line) => String(line.reason));
+    expect(skipped).toContain('unknown event SomethingNew');
+    expect(skipped).toContain('Hangup without Channel/Uniqueid');
+    expect(skipped).toContain('AgentCalled without Interface/MemberName');
+    expect(skipped).toContain('frame without Event or Response header');
+    // Each reason once, however often it came.
+    expect(new Set(skipped).size).toBe(skipped.length);
+    expect(await createCallRepository(db.connection).findByLinkedid('1795358516.0')).toMatchObject({ result: 'answered', agentExtension: '1001' });
+  });
+});
