@@ -63,6 +63,13 @@ async function main(): Promise<void> {
     if (shuttingDown) process.exit(130);
     void shutdown('SIGINT');
   });
+  // A bug must not take calls down silently: log it; a thrown exception leaves the process in an
+  // unknown state, so shut down cleanly (the supervisor/orchestrator restarts us).
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'Unhandled promise rejection'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'Uncaught exception; shutting down');
+    void shutdown('uncaught exception', 1);
+  });
 
   try {
     await mkdir(config.dataDir, { recursive: true });

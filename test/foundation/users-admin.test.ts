@@ -128,6 +128,16 @@ describe('an admin manages users', () => {
     }
   });
 
+  it('shows every signed-in user the directory of enabled users without secrets', async () => {
+    const { token } = await server.login('agent1');
+    const response = await fetch(`${server.baseUrl}/api/users/directory`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: Array<Record<string, unknown>> };
+    expect(items.find((entry) => entry.login === 'agent2')).toEqual(expect.objectContaining({ extension: '1002', role: 'agent' }));
+    expect(items.every((entry) => !('passwordHash' in entry) && !('disabled' in entry))).toBe(true);
+    expect((await fetch(`${server.baseUrl}/api/users/directory`)).status).toBe(401);
+  });
+
   it('lists queues to any signed-in user', async () => {
     const { token } = await server.login('agent1');
     const response = await fetch(`${server.baseUrl}/api/queues`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,17 +1,28 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createUserSchema, updateUserSchema } from '@crm/shared';
-import { currentUser, requireRole } from '../auth/require-auth.js';
+import { currentUser, requireAuth, requireRole } from '../auth/require-auth.js';
 import { AppError } from '../http/app-error.js';
 import { parseInput } from '../http/validate.js';
 import type { AppContext } from '../platform/app-context.js';
 
 const idParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/i, 'must be a user id') });
 
-/** `/api/users`: admins create, edit and disable users. */
+/**
+ * `/api/users`: admins create, edit and disable users; every signed-in user reads the directory
+ * (who sits on which extension) that boards and reports show names from.
+ */
 export function createUsersRouter(ctx: AppContext): Router {
   const { users, sessions, realtime, logger } = ctx;
   const router = Router();
+
+  router.get('/directory', requireAuth, async (_req, res) => {
+    const items = (await users.list())
+      .filter((user) => !user.disabled)
+      .map(({ id, login, displayName, role, extension, queues }) => ({ id, login, displayName, role, extension, queues }));
+    res.json({ items });
+  });
+
   router.use(requireRole('admin'));
 
   router.get('/', async (_req, res) => {
