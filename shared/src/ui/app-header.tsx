@@ -19,8 +19,7 @@ export function AppHeader({ title, user, children }: AppHeaderProps) {
   return (
     <header className="app-header">
       <div className="app-header__brand">
-        <span className="app-header__logo" aria-hidden="true" />
-        <span className="app-header__product">{t('app.name')}</span>
+        <span className="app-header__logo" role="img" aria-label={t('app.name')} title={t('app.name')} />
         <span className="app-header__title">{title}</span>
       </div>
       <div className="app-header__slot">{children}</div>
