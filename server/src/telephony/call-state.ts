@@ -171,7 +171,7 @@ export class CallModel {
   private readonly keepEnded: number;
 
   constructor(private readonly options: CallModelOptions) {
-    this.keepEnded = options.keepEnded ?? 2000;
+    this.keepEnded = options.keepEnded ?? 500;
   }
 
   /** Calls still up, as records. */
