@@ -77,4 +77,12 @@ describe('two instances sharing MongoDB and Redis', () => {
     await instanceA.context.liveState.releaseLease(leaseA!);
     expect(await instanceB.context.liveState.acquireLease('ami-connection', 10_000)).not.toBeNull();
   });
+
+  it('reports Redis as down on /healthz when it stops answering', async () => {
+    await redis.stop();
+    const health = (await (await fetch(`${instanceA.baseUrl}/healthz`)).json()) as HealthResponse;
+    expect(health.status).toBe('degraded');
+    expect(health.redis).toMatchObject({ mode: 'external', up: false });
+    expect(health.mongo.up).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { closeRedis } from '../platform/close-redis.js';
 import type { Lease, LiveStateStore } from './live-state-store.js';
 
 // Compare-and-act scripts: a holder only ever extends or deletes a lease it still owns.
@@ -78,11 +79,7 @@ export function createRedisLiveState({ url, keyPrefix = 'crm:' }: RedisLiveState
       }
     },
     async close() {
-      try {
-        await redis.quit();
-      } catch {
-        redis.disconnect();
-      }
+      await closeRedis(redis);
     },
   };
 }

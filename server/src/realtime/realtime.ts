@@ -14,6 +14,7 @@ import {
 import type { SessionService } from '../auth/session-service.js';
 import { SESSION_COOKIE } from '../auth/session-service.js';
 import type { AppMetrics } from '../observability/metrics.js';
+import { closeRedis } from '../platform/close-redis.js';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -185,7 +186,7 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
         io.engine.close();
         resolve();
       });
-      await Promise.all(redisClients.map((client) => client.quit().catch(() => client.disconnect())));
+      await Promise.all(redisClients.map((client) => closeRedis(client)));
     },
   };
 }
