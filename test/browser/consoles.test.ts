@@ -79,6 +79,26 @@ describe('consoles in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reconnects after the server drops the socket, and goes to the login page once the session is revoked', async () => {
+    const { page, errors } = await chromium.newPage();
+    await logInThroughPage(page, app.baseUrl, 'agent1');
+    const indicator = page.getByRole('status').filter({ hasText: 'Связь с сервером' });
+    await expect.poll(() => indicator.textContent()).toContain('В сети');
+    const { user } = await app.login('agent1');
+
+    // The server closes the socket on purpose (as on a restart): the console comes back by itself.
+    app.context.realtime.disconnectUser(user.id);
+    await indicator.filter({ hasText: 'Переподключение' }).waitFor();
+    await expect.poll(() => indicator.textContent()).toContain('В сети');
+
+    // The session is revoked: the reconnect is refused and the agent is asked to sign in again.
+    await app.context.sessions.endAllFor(user.id);
+    app.context.realtime.disconnectUser(user.id);
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/');
+    expect(errors).toEqual([]);
+  });
+
   it('shows the wrong-password error on the login page', async () => {
     const { page } = await chromium.newPage();
     await page.goto(app.baseUrl + '/login');

@@ -34,6 +34,22 @@ describe('connection indicator', () => {
     await waitFor(() => expect(indicator().textContent).toContain('Online'));
   });
 
+  it('reconnects by itself after the server closes the socket on purpose (a restart), re-checking the session', async () => {
+    const onRefused = vi.fn();
+    renderWithProviders(
+      <SocketProvider socket={server.clientSocket()} onRefused={onRefused}>
+        <ConnectionIndicator />
+      </SocketProvider>,
+    );
+    await waitFor(() => expect(indicator().textContent).toContain('Online'));
+
+    server.kickAll();
+
+    await waitFor(() => expect(indicator().textContent).toContain('Reconnecting…'));
+    expect(onRefused).toHaveBeenCalledOnce();
+    await waitFor(() => expect(indicator().textContent).toContain('Online'));
+  });
+
   it('shows offline and reports the refusal when the server will not accept the session', async () => {
     server.refuseConnections('Not signed in');
     const onRefused = vi.fn();

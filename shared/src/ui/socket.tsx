@@ -31,13 +31,16 @@ interface LooseEmitter {
 /**
  * Follows socket.io-client's own events and the browser's online/offline flag and boils them
  * down to the three states a user cares about. `offline` means nothing will happen by itself
- * (server refused us, we are off the network, or reconnection gave up); `reconnecting` means
- * socket.io is retrying.
+ * (server refused the session, we are off the network, or reconnection gave up); `reconnecting`
+ * means we are retrying.
  */
 export class ConnectionTracker {
   private snapshot: ConnectionSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: Array<() => void> = [];
+  private connectedAt: number | null = null;
+  private kicks = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly socket: CrmSocket,
@@ -54,10 +57,14 @@ export class ConnectionTracker {
     if (socket.connected) this.set('online');
     const socketEvents = socket as unknown as LooseEmitter;
     const managerEvents = socket.io as unknown as LooseEmitter;
-    this.listen(socketEvents, 'connect', () => this.set('online'));
+    this.listen(socketEvents, 'connect', () => {
+      this.connectedAt = Date.now();
+      this.set('online');
+    });
     this.listen(socketEvents, 'disconnect', (reason) => {
-      const isFinal = reason === 'io server disconnect' || reason === 'io client disconnect';
-      this.set(isFinal ? 'offline' : 'reconnecting');
+      if (reason === 'io client disconnect') return this.set('offline');
+      if (reason === 'io server disconnect') return this.onServerDisconnect();
+      this.set('reconnecting');
     });
     this.listen(socketEvents, 'connect_error', (error) => {
       if (socket.active) {
@@ -86,6 +93,30 @@ export class ConnectionTracker {
     }
   }
 
+  /**
+   * The server closed our socket on purpose: it is shutting down (a restart or deploy), or our
+   * session ended. socket.io does not retry this on its own, so we do: a restarted server takes
+   * us back, an ended session refuses the handshake (then `onRefused` sends the user to log in).
+   * The session is re-checked at once too. Repeated kicks back off up to 30 s.
+   */
+  private onServerDisconnect() {
+    const wasStable = this.connectedAt !== null && Date.now() - this.connectedAt > 30_000;
+    this.kicks = wasStable ? 1 : this.kicks + 1;
+    this.set('reconnecting');
+    this.onRefused?.(new Error('The server closed the connection'));
+    const delay = Math.min(500 * 2 ** (this.kicks - 1), 30_000);
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.socket.connected && !this.socket.active) this.socket.connect();
+    }, delay);
+  }
+
+  private clearRetry() {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
   private listen(target: LooseEmitter, event: string, listener: Listener) {
     target.on(event, listener);
     this.cleanups.push(() => target.off(event, listener));
@@ -105,6 +136,7 @@ export class ConnectionTracker {
   readonly getSnapshot = (): ConnectionSnapshot => this.snapshot;
 
   detach() {
+    this.clearRetry();
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }
@@ -119,7 +151,10 @@ const SocketContext = createContext<SocketContextValue | null>(null);
 export interface SocketProviderProps {
   /** A socket to use instead of the default same-origin one (tests, another server). */
   socket?: CrmSocket;
-  /** Called when the server refuses the socket (typically: the session expired). */
+  /**
+   * Called when the server refuses the socket or closes it on purpose: the session may have
+   * ended, so the consoles re-check it (and go to the login page when it has).
+   */
   onRefused?: (error: Error) => void;
   children: ReactNode;
 }

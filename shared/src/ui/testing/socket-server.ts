@@ -19,6 +19,8 @@ export interface TestSocketServer {
   nextConnection(): Promise<TestServerSocket>;
   /** Refuse every new handshake (as the server does without a valid session). */
   refuseConnections(message?: string): void;
+  /** The server closes every socket on purpose, as it does on graceful shutdown or logout. */
+  kickAll(): void;
   /** The server goes away: the port closes and every connection drops. */
   goAway(): Promise<void>;
   /** The server comes back on the same port. */
@@ -71,6 +73,9 @@ export async function startTestSocketServer(): Promise<TestSocketServer> {
     },
     refuseConnections(message = 'Not signed in') {
       refusal = message;
+    },
+    kickAll() {
+      io.disconnectSockets(true);
     },
     goAway: close,
     comeBack: open,
