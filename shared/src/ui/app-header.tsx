@@ -5,6 +5,9 @@ import { ConnectionIndicator } from './connection-indicator.js';
 import { LiveClock } from './live-clock.js';
 import { UserMenu } from './user-menu.js';
 
+/** The id each console gives its `<main>`, the target of the header's skip link. */
+export const MAIN_CONTENT_ID = 'main';
+
 export interface AppHeaderProps {
   /** The console's name beside the product name. */
   title: string;
@@ -18,6 +21,9 @@ export function AppHeader({ title, user, children }: AppHeaderProps) {
   const { t } = useTranslation();
   return (
     <header className="app-header">
+      <a className="skip-link" href={`#${MAIN_CONTENT_ID}`}>
+        {t('common.skipToContent')}
+      </a>
       <div className="app-header__brand">
         <span className="app-header__logo" role="img" aria-label={t('app.name')} title={t('app.name')} />
         <span className="app-header__title">{title}</span>

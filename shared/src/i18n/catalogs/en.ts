@@ -10,6 +10,7 @@ export const en = {
     supervisorDashboard: 'Supervisor dashboard',
   },
   common: {
+    skipToContent: 'Skip to main content',
     loading: 'Loading…',
     retry: 'Try again',
     save: 'Save',

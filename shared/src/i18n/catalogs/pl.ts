@@ -7,6 +7,7 @@ export const pl: Messages = {
     supervisorDashboard: 'Panel supervisora',
   },
   common: {
+    skipToContent: 'Przejdź do głównej treści',
     loading: 'Ładowanie…',
     retry: 'Spróbuj ponownie',
     save: 'Zapisz',

@@ -7,6 +7,7 @@ export const ru: Messages = {
     supervisorDashboard: 'Панель супервизора',
   },
   common: {
+    skipToContent: 'Перейти к основному содержимому',
     loading: 'Загрузка…',
     retry: 'Повторить',
     save: 'Сохранить',

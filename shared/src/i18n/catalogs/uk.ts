@@ -7,6 +7,7 @@ export const uk: Messages = {
     supervisorDashboard: 'Панель супервізора',
   },
   common: {
+    skipToContent: 'Перейти до основного вмісту',
     loading: 'Завантаження…',
     retry: 'Повторити',
     save: 'Зберегти',

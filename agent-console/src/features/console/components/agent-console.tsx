@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '@crm/shared';
-import { AppHeader, sessionKeys, SocketProvider, type CrmSocket } from '@crm/shared/ui/index.js';
+import { AppHeader, MAIN_CONTENT_ID, sessionKeys, SocketProvider, type CrmSocket } from '@crm/shared/ui/index.js';
 import { AgentStatusBar } from '../../agent-status/components/agent-status-bar.js';
 import { ContactSearch } from '../../contact-search/components/contact-search.js';
 import { CurrentCallPanel } from '../../current-call/components/current-call-panel.js';
@@ -22,7 +22,7 @@ function Workspace({ user }: { user: User }) {
       <AppHeader title={t('app.agentConsole')} user={user}>
         <AgentStatusBar user={user} />
       </AppHeader>
-      <main className="agent-layout">
+      <main className="agent-layout" id={MAIN_CONTENT_ID} tabIndex={-1}>
         <div className="agent-layout__main">
           <ContactSearch />
           <CurrentCallPanel current={current} />

@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '@crm/shared';
 import { LANGUAGE_AUTONYMS } from '@crm/shared/i18n/index.js';
-import { EmptyState, useErrorMessage } from '@crm/shared/ui/index.js';
+import { EmptyState, MAIN_CONTENT_ID, useErrorMessage } from '@crm/shared/ui/index.js';
 import { listUsers, updateUser, userKeys } from '../api.js';
 import { UserForm } from './user-form.js';
 
@@ -35,7 +35,7 @@ export function UsersPage() {
   };
 
   return (
-    <main className="page" aria-labelledby={headingId}>
+    <main className="page" id={MAIN_CONTENT_ID} tabIndex={-1} aria-labelledby={headingId}>
       <div className="page__header">
         <h1 className="page__title" id={headingId}>
           {t('admin.users.heading')}

@@ -1,7 +1,7 @@
 import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgentState } from '@crm/shared';
-import { EmptyState, useFormat, useNow } from '@crm/shared/ui/index.js';
+import { EmptyState, MAIN_CONTENT_ID, useFormat, useNow } from '@crm/shared/ui/index.js';
 import { SystemStatusPanel } from '../../system-status/components/system-status-panel.js';
 import { useAgentBoard } from '../hooks/use-agent-board.js';
 
@@ -77,7 +77,7 @@ export function LiveBoard() {
     document.title = `${t('dashboard.live.heading')} · ${t('app.name')}`;
   }, [t]);
   return (
-    <main className="page" aria-labelledby={headingId}>
+    <main className="page" id={MAIN_CONTENT_ID} tabIndex={-1} aria-labelledby={headingId}>
       <h1 className="page__title" id={headingId}>
         {t('dashboard.live.heading')}
       </h1>

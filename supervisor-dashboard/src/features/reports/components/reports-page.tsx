@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone } from '@crm/shared';
-import { EmptyState, ErrorNotice, useFormat } from '@crm/shared/ui/index.js';
+import { EmptyState, ErrorNotice, MAIN_CONTENT_ID, useFormat } from '@crm/shared/ui/index.js';
 import { fetchCalls, reportKeys, type CallsPeriod } from '../api.js';
 
 const localDay = (date: Date) =>
@@ -30,7 +30,7 @@ export function ReportsPage() {
   };
 
   return (
-    <main className="page" aria-labelledby={headingId}>
+    <main className="page" id={MAIN_CONTENT_ID} tabIndex={-1} aria-labelledby={headingId}>
       <h1 className="page__title" id={headingId}>
         {t('dashboard.reports.heading')}
       </h1>
