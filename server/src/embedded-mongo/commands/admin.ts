@@ -3,7 +3,7 @@
  * version 21) without compression, authentication, sessions-based transactions or replication.
  */
 import os from 'node:os';
-import { calculateObjectSize, ObjectId } from 'bson';
+import { calculateObjectSize } from 'bson';
 import { MongoCommandError } from '../errors.js';
 import { MAX_MESSAGE_SIZE_BYTES } from '../wire/message-reader.js';
 import type { CommandContext, CommandHandler } from './context.js';
@@ -12,14 +12,12 @@ export const SERVER_VERSION = '7.0.0';
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 const MAX_WRITE_BATCH_SIZE = 100_000;
 
-/** Drivers compare topology versions by processId (an ObjectId): one per server process. */
-const PROCESS_ID = new ObjectId();
-
 function helloReply(context: CommandContext, legacy: boolean, helloOk: boolean) {
   return {
     ...(helloOk ? { helloOk: true } : {}),
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
-    topologyVersion: { processId: PROCESS_ID, counter: 0 },
+    // No topologyVersion: with one, drivers switch to streaming (exhaust) hello monitoring,
+    // which this store does not implement; without it they poll, as with MongoDB before 4.4.
     maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
     maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
     maxWriteBatchSize: MAX_WRITE_BATCH_SIZE,

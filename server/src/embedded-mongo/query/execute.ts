@@ -8,6 +8,7 @@ import type { Collection } from '../storage/collection.js';
 import type { StoredRecord } from '../storage/secondary-index.js';
 import { parseSort, sortDocuments, type Doc, type SortSpec } from './bson-order.js';
 import { candidates, planQuery, type Plan } from './planner.js';
+import { compileSimpleFilter } from './simple-filter.js';
 
 export interface FindOptions {
   filter?: Doc;
@@ -19,6 +20,8 @@ export interface FindOptions {
 
 export function compileFilter(filter: Doc | undefined): (doc: Doc) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
+  const simple = compileSimpleFilter(filter);
+  if (simple) return simple;
   const query = new Query(filter, {});
   return (doc) => query.test(doc);
 }

@@ -5,27 +5,31 @@
  */
 import { MongoCommandError } from '../errors.js';
 import { isPlainObject, typeRank, RANK, type Doc } from '../query/bson-order.js';
-import { DuplicateKeyError, SecondaryIndex, type IndexSpec, type StoredRecord } from './secondary-index.js';
+import { DuplicateKeyError, SecondaryIndex, type IndexSpec } from './secondary-index.js';
+import { StoredRecord, type RawDocument } from './stored-record.js';
 
 export const ID_INDEX_NAME = '_id_';
+const ID_FIELD = ['_id'];
 
 /** A string that identifies an `_id` value in a Map: equal BSON values give equal strings. */
 export function idKeyOf(id: unknown): string {
   switch (typeRank(id)) {
-    case RANK.number:
-      return `n${Number(typeof id === 'object' ? String(id) : id)}`;
-    case RANK.string:
-      return `s${String(id)}`;
+    // ObjectIds (most ids) are their bare hex string; every other type carries an upper-case
+    // prefix and a colon, which a lower-case hex string never has, so keys cannot collide.
     case RANK.objectId:
-      return `o${String(id)}`;
+      return String(id);
+    case RANK.number:
+      return `N:${Number(typeof id === 'object' ? String(id) : id)}`;
+    case RANK.string:
+      return `S:${String(id)}`;
     case RANK.date:
-      return `d${(id as Date).getTime()}`;
+      return `D:${(id as Date).getTime()}`;
     case RANK.null:
-      return 'z';
+      return 'Z:';
     case RANK.boolean:
-      return `b${String(id)}`;
+      return `B:${String(id)}`;
     default:
-      return `j${stableString(id)}`;
+      return `J:${stableString(id)}`;
   }
 }
 
@@ -80,7 +84,7 @@ export class Collection {
   insert(doc: Doc): StoredRecord {
     const key = idKeyOf(doc._id);
     if (this.byId.has(key)) throw this.duplicateIdError(doc._id);
-    const rec: StoredRecord = { rid: this.nextRid++, doc };
+    const rec = new StoredRecord(this.nextRid++, doc);
     const keys = this.checkIndexes(doc, rec.rid);
     this.byId.set(key, rec);
     this.indexes.forEach((index, i) => index.add(rec, keys.get(i) ?? []));
@@ -98,23 +102,29 @@ export class Collection {
   }
 
   remove(rec: StoredRecord): void {
-    for (const index of this.indexes.values()) index.remove(rec, index.keysFor(rec.doc));
-    this.byId.delete(idKeyOf(rec.doc._id));
+    const doc = rec.doc;
+    for (const index of this.indexes.values()) index.remove(rec, index.keysFor(doc));
+    this.byId.delete(idKeyOf(doc._id));
   }
 
   /** Builds an index over the existing documents; fails (and builds nothing) on duplicates. */
   createIndex(spec: IndexSpec): void {
     const index = new SecondaryIndex(spec);
-    for (const rec of this.byId.values()) {
-      const keys = index.keysFor(rec.doc);
-      try {
-        index.checkUnique(keys, rec.rid);
-      } catch (error) {
-        throw this.translateDuplicate(error);
-      }
-      index.add(rec, keys);
+    try {
+      index.build(this.byId.values());
+    } catch (error) {
+      throw this.translateDuplicate(error);
     }
     this.indexes.set(spec.name, index);
+  }
+
+  /**
+   * Adds documents known to be valid (a snapshot) without per-document index work; the
+   * snapshot's index records then build each index in one pass.
+   */
+  loadTrusted(raw: RawDocument): void {
+    const rec = new StoredRecord(this.nextRid++, raw);
+    this.byId.set(rec.rawIdHex() ?? idKeyOf(rec.fields(ID_FIELD)._id), rec);
   }
 
   dropIndex(name: string): boolean {

@@ -27,8 +27,8 @@ export class CorruptFileError extends Error {
 }
 
 export interface ScanResult {
-  /** Payloads of every intact record, in order. */
-  payloads: Buffer[];
+  /** How many intact records were read. */
+  records: number;
   /** Offset just past the last intact record. */
   validEnd: number;
   /** Bytes after `validEnd` that do not form a whole, intact record (a torn tail). */
@@ -37,13 +37,20 @@ export interface ScanResult {
 
 /**
  * Reads every record of a file's contents. A bad record at the very end is reported as a torn
- * tail; a bad record followed by more data means the file is damaged, and that throws.
+ * tail; a bad record followed by more data means the file is damaged, and that throws (the
+ * caller then discards whatever it built from the records before it).
  */
-export function scanRecords(file: string, contents: Buffer, magic: Buffer): ScanResult {
+export function scanRecords(
+  file: string,
+  contents: Buffer,
+  magic: Buffer,
+  /** Called for each intact record with the payload's start and end offsets in `contents`. */
+  onRecord: (start: number, end: number) => void,
+): ScanResult {
   if (contents.length < MAGIC_SIZE || !contents.subarray(0, MAGIC_SIZE).equals(magic)) {
     throw new CorruptFileError(file, `not a ${magic.toString('latin1')} file (foreign or damaged header)`);
   }
-  const payloads: Buffer[] = [];
+  let records = 0;
   let offset = MAGIC_SIZE;
   while (offset < contents.length) {
     const remaining = contents.length - offset;
@@ -56,8 +63,9 @@ export function scanRecords(file: string, contents: Buffer, magic: Buffer): Scan
       if (end === contents.length) break;
       throw new CorruptFileError(file, `checksum mismatch in the record at byte ${offset}, with ${contents.length - end} bytes of records after it`);
     }
-    payloads.push(payload);
+    onRecord(offset + RECORD_HEADER, end);
+    records += 1;
     offset = end;
   }
-  return { payloads, validEnd: offset, tornBytes: contents.length - offset };
+  return { records, validEnd: offset, tornBytes: contents.length - offset };
 }

@@ -4,21 +4,20 @@
  * an indexed field gets one entry per element, as in MongoDB.
  */
 import btreeModule from 'sorted-btree';
+import bulkLoadModule from 'sorted-btree/extended/bulkLoad.js';
 import { Query } from 'mingo';
 import { MaxKey, MinKey } from 'bson';
 import { compareValues, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
+import { StoredRecord } from './stored-record.js';
 
 // sorted-btree is CommonJS with `exports.default`: node hands us the module object, bundlers
 // (vitest) the class itself.
 const BTree = ((btreeModule as { default?: unknown }).default ?? btreeModule) as typeof btreeModule.default;
 type BTreeOf<K, V> = btreeModule.default<K, V>;
+const { bulkLoad } = bulkLoadModule;
+const NODE_SIZE = 64;
 
-export interface StoredRecord {
-  /** Stable record id: tie-breaker inside index trees and the document's natural order. */
-  readonly rid: number;
-  /** The current version of the document. Never mutated in place: updates swap in a new object. */
-  doc: Doc;
-}
+export { StoredRecord };
 
 export interface IndexSpec {
   v?: number;
@@ -51,7 +50,11 @@ export class DuplicateKeyError extends Error {
 export class SecondaryIndex {
   readonly fields: string[];
   readonly directions: Array<1 | -1>;
-  readonly tree: BTreeOf<IndexKey, StoredRecord>;
+  tree: BTreeOf<IndexKey, StoredRecord>;
+  /** The common shape: one top-level ascending field; gets a cheaper key path. */
+  private readonly simpleField: string | undefined;
+  /** Top-level fields the keys come from (what a still-encoded document must reveal). */
+  readonly topLevelFields: string[];
   /** Set once any document put an array into an indexed field; changes what the planner may do. */
   isMultikey = false;
   private readonly partial: Query | undefined;
@@ -60,7 +63,39 @@ export class SecondaryIndex {
     this.fields = Object.keys(spec.key);
     this.directions = Object.values(spec.key).map((dir) => (Number(dir) < 0 ? -1 : 1));
     this.partial = isPlainObject(spec.partialFilterExpression) ? new Query(spec.partialFilterExpression, {}) : undefined;
-    this.tree = new BTree<IndexKey, StoredRecord>(undefined, (a, b) => this.compareKeys(a, b), 64);
+    this.tree = new BTree<IndexKey, StoredRecord>(undefined, (a, b) => this.compareKeys(a, b), NODE_SIZE);
+    this.topLevelFields = [...new Set(this.fields.map((field) => field.split('.')[0] as string))];
+    const [only] = this.fields;
+    this.simpleField = this.fields.length === 1 && !only?.includes('.') && !this.partial && !spec.sparse ? only : undefined;
+  }
+
+  /**
+   * Fills the (empty) index from every record at once: sort the keys, check uniqueness on
+   * neighbours, and bulk-load the tree. Much cheaper than one insertion per key.
+   */
+  build(records: Iterable<StoredRecord>): void {
+    // Keys carry their record while sorting, so no [key, record] pairs are allocated.
+    const keys: Array<IndexKey & { rec: StoredRecord }> = [];
+    for (const rec of records) {
+      const source = this.partial ? rec.doc : rec.fields(this.topLevelFields);
+      for (const values of this.keysFor(source)) keys.push({ values, rid: rec.rid, rec });
+    }
+    keys.sort((a, b) => this.compareKeys(a, b));
+    if (this.isUnique) {
+      for (let i = 1; i < keys.length; i += 1) {
+        const previous = keys[i - 1] as IndexKey;
+        const current = keys[i] as IndexKey;
+        if (current.rid !== previous.rid && this.sameValues(current.values, previous.values)) {
+          throw new DuplicateKeyError(this, current.values);
+        }
+      }
+    }
+    this.tree = bulkLoad<IndexKey, StoredRecord>(
+      keys,
+      keys.map((key) => key.rec),
+      NODE_SIZE,
+      (a, b) => this.compareKeys(a, b),
+    );
   }
 
   get name(): string {
@@ -72,6 +107,14 @@ export class SecondaryIndex {
   }
 
   compareKeys(a: IndexKey, b: IndexKey): number {
+    if (this.simpleField !== undefined) {
+      // Fast path for the usual single-field index of strings or numbers.
+      const x = a.values[0];
+      const y = b.values[0];
+      if ((typeof x === 'string' && typeof y === 'string') || (typeof x === 'number' && typeof y === 'number')) {
+        return x < y ? -1 : x > y ? 1 : a.rid - b.rid;
+      }
+    }
     for (let i = 0; i < this.fields.length; i += 1) {
       const diff = compareValues(a.values[i], b.values[i]);
       if (diff !== 0) return diff * (this.directions[i] ?? 1);
@@ -81,6 +124,11 @@ export class SecondaryIndex {
 
   /** The key tuples a document contributes (none when sparse/partial exclude it). */
   keysFor(doc: Doc): unknown[][] {
+    if (this.simpleField !== undefined) {
+      const value = doc[this.simpleField];
+      if (!Array.isArray(value)) return [[value ?? null]];
+      if (value.length === 1) return [[value[0] ?? null]];
+    }
     if (this.partial && !this.partial.test(doc)) return [];
     const perField = this.fields.map((field) => getPathValues(doc, field));
     if (this.spec.sparse && perField.every((values) => values.every((value) => value === undefined))) return [];
@@ -118,7 +166,7 @@ export class SecondaryIndex {
     return this.sameValues(key.values, values) ? rec : undefined;
   }
 
-  private sameValues(a: unknown[], b: unknown[]): boolean {
+  sameValues(a: unknown[], b: unknown[]): boolean {
     return a.every((value, i) => compareValues(value, b[i]) === 0);
   }
 

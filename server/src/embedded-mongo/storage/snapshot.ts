@@ -8,6 +8,7 @@ import { deserialize, serialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
 import { CorruptFileError, frameRecord, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
 import type { IndexSpec } from './secondary-index.js';
+import { RawDocument } from './stored-record.js';
 import type { Store } from './store.js';
 
 const TAG_COLLECTION = 0x43; // 'C'
@@ -21,7 +22,7 @@ export interface CollectionCapture {
   name: string;
   uuid: unknown;
   options: Doc;
-  docs: Doc[];
+  docs: Array<Doc | RawDocument>;
   indexes: IndexSpec[];
 }
 
@@ -35,7 +36,7 @@ export function captureStore(store: Store): CollectionCapture[] {
         name: collection.name,
         uuid: collection.info.uuid,
         options: collection.info.options,
-        docs: Array.from(collection.byId.values(), (rec) => rec.doc),
+        docs: Array.from(collection.byId.values(), (rec) => rec.snapshotSource),
         indexes: [...collection.indexes.values()].map((index) => index.spec),
       });
     }
@@ -71,7 +72,8 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
     for (const capture of captures) {
       await push(tagged(TAG_COLLECTION, serialize({ db: capture.db, c: capture.name, uuid: capture.uuid, opts: capture.options })));
       for (const doc of capture.docs) {
-        await push(tagged(TAG_DOCUMENT, serialize(doc)));
+        // A document nobody touched since the last load is copied as the bytes it already is.
+        await push(tagged(TAG_DOCUMENT, doc instanceof RawDocument ? doc.buffer.subarray(doc.offset, doc.offset + doc.length) : serialize(doc)));
         documents += 1;
       }
       for (const spec of capture.indexes) await push(tagged(TAG_INDEX, serialize({ spec })));
@@ -89,35 +91,37 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
 
 /** Loads a snapshot into an empty store; any damage is an error naming the file. */
 export function loadSnapshot(file: string, store: Store): { documents: number } {
-  const { payloads, tornBytes } = scanRecords(file, fs.readFileSync(file), SNAPSHOT_MAGIC);
-  if (tornBytes > 0) throw new CorruptFileError(file, `snapshot is truncated or damaged (${tornBytes} unreadable bytes at the end)`);
-  const last = payloads[payloads.length - 1];
-  if (!last || last[0] !== TAG_END) throw new CorruptFileError(file, 'snapshot has no end record');
+  const contents = fs.readFileSync(file);
   let documents = 0;
+  let lastTag = -1;
   let collection: ReturnType<Store['ensureCollection']> | undefined;
-  for (const payload of payloads) {
-    const body = payload.subarray(1);
-    switch (payload[0]) {
+  // Documents are decoded straight out of the file buffer (no per-record copies).
+  const read = (start: number) => deserialize(contents, { index: start + 1, allowObjectSmallerThanBufferSize: true });
+  const { tornBytes } = scanRecords(file, contents, SNAPSHOT_MAGIC, (start) => {
+    lastTag = contents[start] ?? -1;
+    switch (lastTag) {
       case TAG_COLLECTION: {
-        const header = deserialize(body) as { db: string; c: string; uuid: unknown; opts: Doc };
+        const header = read(start) as { db: string; c: string; uuid: unknown; opts: Doc };
         store.replay({ o: 'cc', db: header.db, c: header.c, opts: header.opts, uuid: header.uuid });
         collection = store.getCollection(header.db, header.c);
-        break;
+        return;
       }
       case TAG_DOCUMENT:
         if (!collection) throw new CorruptFileError(file, 'document record before any collection record');
-        collection.insert(deserialize(body));
+        collection.loadTrusted(new RawDocument(contents, start + 1, contents.readInt32LE(start + 1)));
         documents += 1;
-        break;
+        return;
       case TAG_INDEX:
         if (!collection) throw new CorruptFileError(file, 'index record before any collection record');
-        collection.createIndex((deserialize(body) as { spec: IndexSpec }).spec);
-        break;
+        collection.createIndex((read(start) as { spec: IndexSpec }).spec);
+        return;
       case TAG_END:
-        break;
+        return;
       default:
-        throw new CorruptFileError(file, `unknown record type ${String(payload[0])}`);
+        throw new CorruptFileError(file, `unknown record type ${String(lastTag)}`);
     }
-  }
+  });
+  if (tornBytes > 0) throw new CorruptFileError(file, `snapshot is truncated or damaged (${tornBytes} unreadable bytes at the end)`);
+  if (lastTag !== TAG_END) throw new CorruptFileError(file, 'snapshot has no end record');
   return { documents };
 }

@@ -110,20 +110,21 @@ function replayJournal(file: string, store: Store, isLast: boolean, logger: Logg
     fs.writeFileSync(file, JOURNAL_MAGIC);
     return 0;
   }
-  const { payloads, validEnd, tornBytes } = scanRecords(file, contents, JOURNAL_MAGIC);
+  let applied = 0;
+  const { records, validEnd, tornBytes } = scanRecords(file, contents, JOURNAL_MAGIC, (start) => {
+    try {
+      store.replay(deserialize(contents, { index: start, allowObjectSmallerThanBufferSize: true }) as ChangeRecord);
+    } catch (error) {
+      throw new CorruptFileError(file, `record ${applied + 1} cannot be replayed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    applied += 1;
+  });
   if (tornBytes > 0) {
     if (!isLast) throw new CorruptFileError(file, `damaged record at byte ${validEnd} in a journal that is not the latest`);
     fs.truncateSync(file, validEnd);
-    logger.warn({ file, droppedBytes: tornBytes, recordsKept: payloads.length }, 'dropped a torn record at the end of the journal');
+    logger.warn({ file, droppedBytes: tornBytes, recordsKept: records }, 'dropped a torn record at the end of the journal');
   }
-  payloads.forEach((payload, i) => {
-    try {
-      store.replay(deserialize(payload) as ChangeRecord);
-    } catch (error) {
-      throw new CorruptFileError(file, `record ${i + 1} cannot be replayed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
-  return payloads.length;
+  return records;
 }
 
 export async function openStorage({ dbPath, logger, ttlMonitorIntervalMs, compactAfterBytes = DEFAULT_COMPACT_AFTER }: StorageOptions): Promise<OpenStorage> {
