@@ -15,6 +15,7 @@ import { apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import type { LiveStateStore } from './live-state/live-state-store.js';
 import { checkHealth } from './observability/health.js';
 import { createMetrics, type AppMetrics } from './observability/metrics.js';
+import { trackTelephonyMetrics } from './observability/telephony-metrics.js';
 import type { AppContext } from './platform/app-context.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { AppTelephony } from './platform/telephony-port.js';
@@ -171,6 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(consolesRouter(deps.consoles ?? DEFAULT_CONSOLES));
   app.use(errorMiddleware(logger));
 
+  if (telephony) closers.push(trackTelephonyMetrics(telephony, metrics));
   for (const register of domainSocketHandlers(context)) realtime.onConnection(register);
   await startDomains(context);
 

@@ -19,7 +19,12 @@ export interface TestAppOptions {
   /** Seed demo users and queues (default true), or run exactly these seeders. */
   seed?: boolean | Seeder[];
   clock?: Clock;
-  telephony?: AppTelephony | null;
+  /**
+   * Telephony for the app: an instance the test manages itself, or a factory given the app's
+   * connection (the helper then starts it before the app and closes it on stop), e.g.
+   * `telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection })`.
+   */
+  telephony?: AppTelephony | null | ((deps: { connection: Connection; logger: Logger; clock: Clock }) => AppTelephony);
   /** Defaults to a fresh in-memory store; pass a Redis one to test several instances. */
   liveState?: LiveStateStore;
   /** Use an already running store (e.g. shared by two app instances) instead of starting one. */
@@ -83,11 +88,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (!options.liveState) stops.push(() => liveState.close());
 
     const clock = options.clock;
+    let telephony: AppTelephony | null = null;
+    if (typeof options.telephony === 'function') {
+      telephony = options.telephony({ connection, logger, clock: clock ?? { now: () => new Date() } });
+      const started = telephony;
+      stops.push(() => started.close());
+      await telephony.start();
+    } else {
+      telephony = options.telephony ?? null;
+    }
     const app = await createApp({
       config,
       connection,
       liveState,
-      telephony: options.telephony ?? null,
+      telephony,
       mongoMode,
       logger,
       ...(clock ? { clock } : {}),

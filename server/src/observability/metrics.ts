@@ -61,13 +61,13 @@ export function createMetrics({ defaultMetrics = true }: { defaultMetrics?: bool
     }),
     amiEvents: new Counter({
       name: 'crm_ami_events_total',
-      help: 'AMI events received, by event name',
+      help: 'Telephony events derived from AMI (calls ringing, answered, ended, agent states…), by kind',
       labelNames: ['event'] as const,
       registers,
     }),
     amiActions: new Counter({
       name: 'crm_ami_actions_total',
-      help: 'AMI actions sent, by action and result',
+      help: 'AMI actions and their results (Originate success or call result), by action',
       labelNames: ['action', 'result'] as const,
       registers,
     }),
