@@ -93,6 +93,8 @@ interface QueueStats {
 
 const STATE_DESC: Record<number, string> = { 0: 'Down', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy' };
 const CAUSE_TEXT: Record<number, string> = { 0: 'Unknown', 16: 'Normal Clearing', 17: 'User busy', 19: 'No user responding', 20: 'Subscriber absent', 21: 'Call Rejected' };
+/** Shared by every simulator in the process, so two simulators (tests) never hand out the same Uniqueid. */
+let uniqueCounter = 0;
 const QUEUE_RING_TIMEOUT = 15;
 const QUEUE_RETRY = 5;
 const DIAL_TIMEOUT = 20;
@@ -109,7 +111,6 @@ export class SimPbx {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly startedReal = performance.now();
   private readonly startedSim = Date.now();
-  private uniqueCounter = 0;
   private localCounter = 0;
   private entryCounter = 0;
   private closed = false;
@@ -169,7 +170,8 @@ export class SimPbx {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!this.closed) fn();
-    }, Math.max(0, seconds * 1000 * this.options.timeScale));
+      // Node may fire a timer up to a millisecond early; on a scaled clock that would cut a whole second.
+    }, seconds > 0 ? seconds * 1000 * this.options.timeScale + 1 : 0);
     this.timers.add(timer);
     return timer;
   }
@@ -183,7 +185,7 @@ export class SimPbx {
   // ---- channels ------------------------------------------------------------------------
 
   private uniqueid(): string {
-    return `${Math.floor(this.now() / 1000)}.${this.uniqueCounter++}`;
+    return `${Math.floor(this.now() / 1000)}.${uniqueCounter++}`;
   }
 
   private localPair(exten: string, context: string, linkedid: string | null, caller: { num: string; name: string }): [Chan, Chan] {
@@ -541,7 +543,7 @@ export class SimPbx {
   }
 
   private bridge(channels: Chan[]): string {
-    const bridgeId = `${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}-${this.uniqueCounter.toString(16).padStart(4, '0')}-4a00-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
+    const bridgeId = `${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}-${(uniqueCounter & 0xffff).toString(16).padStart(4, '0')}-4a00-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
     const bridgeFields = (count: number): Fields => [
       ['BridgeUniqueid', bridgeId],
       ['BridgeType', 'basic'],

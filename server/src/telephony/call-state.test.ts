@@ -243,6 +243,34 @@ describe('call model quirks (fixture field notes)', () => {
   });
 });
 
+describe('calls between agents (older PBXes, PJSIP extensions)', () => {
+  const a = { Channel: 'PJSIP/7003-00000101', Uniqueid: '1781700000.50', Linkedid: '1781700000.50', CallerIDNum: '7003', Exten: '7004', ChannelState: '4' };
+  const b = { DestChannel: 'PJSIP/7004-00000102', DestUniqueid: '1781700000.51', DestLinkedid: '1781700000.50', DestChannelState: '0' };
+  const hangups = (t: number) => [
+    [event('Hangup', { Channel: 'PJSIP/7004-00000102', Uniqueid: '1781700000.51', Linkedid: '1781700000.50', Cause: '16' }), t],
+    [event('Hangup', { ...a, Cause: '16' }), t + 1],
+  ] as const;
+
+  it('an answered extension-to-extension call is outbound from 7003, answered, talk from the wall clock', () => {
+    const { feed, records } = createModel();
+    feed(event('Newchannel', a), 0);
+    feed(event('DialBegin', { ...a, ...b, DialString: '7004' }), 10);
+    feed(event('DialEnd', { ...a, ...b, DialStatus: 'ANSWER' }), 4000);
+    for (const [frame, t] of hangups(16_500)) feed(frame, t);
+    expect(records()).toMatchObject([{ direction: 'outbound', agentExtension: '7003', calledNumber: '7004', result: 'answered', talkSeconds: 12, active: false }]);
+  });
+
+  it('an unanswered one is no-answer although the callee hangup cause says Call Rejected', () => {
+    const { feed, records } = createModel();
+    feed(event('Newchannel', a), 0);
+    feed(event('DialBegin', { ...a, ...b, DialString: '7004' }), 10);
+    feed(event('DialEnd', { ...a, ...b, DialStatus: 'NOANSWER' }), 15_000);
+    feed(event('Hangup', { Channel: 'PJSIP/7004-00000102', Uniqueid: '1781700000.51', Linkedid: '1781700000.50', Cause: '21' }), 15_001);
+    feed(event('Hangup', { ...a, Cause: '16' }), 15_002);
+    expect(records()).toMatchObject([{ result: 'no-answer', answeredAt: null, talkSeconds: null, hangupCause: 21 }]);
+  });
+});
+
 describe('resync after an outage', () => {
   it('closes a call that ended while away at the moment it was lost, and keeps a call that is still up', () => {
     const frames = fixtureFrames('g-queuestatus-queuesummary');

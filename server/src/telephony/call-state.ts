@@ -375,9 +375,9 @@ export class CallModel {
     }
     if (leg.role === 'member') return;
     if (leg.agent && !call.queue) {
-      if (callerLeg?.agent) return;
-      // A direct dial to an agent's device (not through a queue).
+      // A direct dial to an agent's device (not through a queue); from another agent it is an internal call.
       leg.role = 'agent-device';
+      if (callerLeg?.agent) return;
       this.ring(call, leg.agent, leg.uniqueid, at);
       return;
     }
@@ -401,7 +401,8 @@ export class CallModel {
       this.options.onEffect({ type: 'agent-activity', extension: leg.agent, activity: 'on-call', at });
       return;
     }
-    if (leg.role === 'customer') {
+    if (leg.role === 'customer' || (leg.role === 'agent-device' && call.originatorAgent && !call.queue)) {
+      if (leg.agent) this.options.onEffect({ type: 'agent-activity', extension: leg.agent, activity: 'on-call', at });
       if (call.customerAnsweredAt === null) {
         call.customerAnsweredAt = at;
         const agent = call.originatorAgent;
@@ -801,7 +802,10 @@ export class CallModel {
     const direction = this.direction(call);
     const legs = Object.values(call.legs);
     const origin = call.legs[call.linkedid] ?? legs[0];
-    const customers = legs.filter((leg) => leg.role === 'customer').sort((a, b) => (a.dialedAt ?? 0) - (b.dialedAt ?? 0));
+    // Who the call went to: the client's number, or for an agent-to-agent call the other agent's device.
+    let customers = legs.filter((leg) => leg.role === 'customer');
+    if (customers.length === 0 && call.originatorAgent) customers = legs.filter((leg) => leg.role === 'agent-device' && leg.dialedBy !== null);
+    customers.sort((a, b) => (a.dialedAt ?? 0) - (b.dialedAt ?? 0));
     const answeredCustomer = customers.find((leg) => leg.dialStatus === 'ANSWER');
 
     let callerNumber: string | null;
@@ -857,10 +861,16 @@ export class CallModel {
       if (talkSeconds === null && answeredAt !== null && endedAt !== null) talkSeconds = Math.max(0, Math.floor((endedAt - answeredAt) / 1000));
     }
 
+    // The cause of the first leg to hang up with a cause set (Local halves report 0 = unknown).
     let hangupCause: number | null = null;
+    let causeAt = Infinity;
     for (const leg of legs) {
-      if (leg.cause === null) continue;
-      if (hangupCause === null || (hangupCause === 0 && leg.cause !== 0)) hangupCause = leg.cause;
+      if (leg.cause === null || leg.hungUpAt === null) continue;
+      const better = hangupCause === null || (hangupCause === 0 && leg.cause !== 0) || (leg.cause !== 0 && leg.hungUpAt < causeAt);
+      if (better) {
+        hangupCause = leg.cause;
+        causeAt = leg.hungUpAt;
+      }
     }
 
     const ringingAt = direction === 'inbound'
