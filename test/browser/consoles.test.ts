@@ -99,6 +99,25 @@ describe('consoles in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('finds a contact by a phone fragment from the search the / key focuses', async () => {
+    const { page, errors } = await chromium.newPage();
+    await logInThroughPage(page, app.baseUrl, 'agent3');
+    await page.getByRole('heading', { name: 'Current call' }).waitFor();
+
+    await page.keyboard.press('/');
+    await page.keyboard.type('8 343 200-11-22');
+    await page.keyboard.press('Enter');
+
+    const results = page.getByRole('region', { name: 'Search contacts' }).getByRole('list');
+    await results.getByText('Ivan Petrov').waitFor();
+    expect(await results.textContent()).toContain('Ural Steel');
+    expect(await results.textContent()).toContain('+7 343 200 11 22');
+
+    await page.keyboard.press('Escape');
+    expect(await results.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('shows the wrong-password error on the login page', async () => {
     const { page } = await chromium.newPage();
     await page.goto(app.baseUrl + '/login');
