@@ -93,10 +93,18 @@ async function main(): Promise<void> {
       : createMemoryLiveState();
     cleanups.push({ name: 'live state', run: () => liveState.close() });
 
-    // 3. Telephony. TELEPHONY WIRING GOES HERE: with config.ami.host === null start the PBX
-    //    simulator (startPbxSimulator) and point createTelephony at it; otherwise connect
-    //    createTelephony to config.ami. Push its close onto `cleanups`. Until then /healthz
-    //    reports AMI as down.
+    // 3. Telephony — WIRING GOES HERE (lead):
+    //    - config.ami.host === null → `startPbxSimulator({ port: 0, ... })` and point
+    //      `createTelephony({ ami: { host: '127.0.0.1', port: sim.port, username, secret }, mode: 'simulator', connection,
+    //      logger, clock: systemClock, defaultCountry: config.company.defaultCountry })` at it; otherwise
+    //      `createTelephony({ ami: config.ami, mode: 'external', ... })`.
+    //    - With Redis (several instances) only the lease holder connects:
+    //      `startLeaseKeeper({ store: liveState, name: 'ami-connection', onAcquired: () => telephony.start(), onLost: () => telephony.stop(), logger })`;
+    //      alone, just `await telephony.start()`.
+    //    - Push `{ name: 'telephony', run: () => telephony.close() }` (and the simulator's close) onto `cleanups`
+    //      AFTER 'live state', so it closes first and flushes call records before mongoose closes.
+    //    - Set `amiTarget` to `127.0.0.1:<port>` for the start banner.
+    //    Until then /healthz reports AMI as down (never faked).
     const telephony: AppTelephony | null = null;
     const amiTarget: string | null = null;
 
