@@ -19,7 +19,7 @@ describe('configuration from the environment', () => {
     expect(config.http.port).toBe(3000);
     expect(config.mongo).toEqual({ url: null, dbName: 'crm' });
     expect(config.redis.url).toBeNull();
-    expect(config.ami).toEqual({ host: null, port: 5038, username: 'crm', secret: 'crm-secret' });
+    expect(config.ami).toEqual({ host: null, port: 5038, username: 'crm', secret: 'crm-secret', agentInterfacePattern: null });
     expect(config.dataDir).toBe('/srv/crm/data');
     expect(config.seedDemo).toBe(true);
     expect(config.company).toEqual({ defaultCountry: 'RU', timezone: 'Europe/Moscow' });
@@ -39,9 +39,16 @@ describe('configuration from the environment', () => {
     expect(config.http.port).toBe(8080);
     expect(config.mongo).toEqual({ url: 'mongodb://mongo:27017/callcenter', dbName: 'callcenter' });
     expect(config.redis.url).toBe('redis://redis:6379');
-    expect(config.ami).toEqual({ host: 'asterisk', port: 5039, username: 'crm', secret: 's3cret' });
+    expect(config.ami).toMatchObject({ host: 'asterisk', port: 5039, username: 'crm', secret: 's3cret' });
     expect(config.dataDir).toBe('/var/lib/crm');
     expect(config.seedDemo).toBe(false);
+  });
+
+  it('takes a custom pattern that maps AMI interfaces to extensions', () => {
+    const { agentInterfacePattern } = load({ AGENT_INTERFACE_PATTERN: '^PJSIP/agent-(\\d+)$' }).ami;
+    expect(agentInterfacePattern?.exec('PJSIP/agent-1001')?.[1]).toBe('1001');
+    expect(problemsOf({ AGENT_INTERFACE_PATTERN: '^PJSIP/\\d+$' }).problems[0]?.variable).toBe('AGENT_INTERFACE_PATTERN');
+    expect(problemsOf({ AGENT_INTERFACE_PATTERN: '([' }).problems[0]?.variable).toBe('AGENT_INTERFACE_PATTERN');
   });
 
   it('lets SEED_DEMO override the default either way', () => {

@@ -14,7 +14,14 @@ export interface AppConfig {
   /** `url: null` → in-memory live state (single instance). */
   redis: { url: string | null };
   /** `host: null` → start the built-in PBX simulator and connect to it. */
-  ami: { host: string | null; port: number; username: string; secret: string };
+  ami: {
+    host: string | null;
+    port: number;
+    username: string;
+    secret: string;
+    /** Matches an AMI interface/member name to an agent extension (first capture group); null → telephony's default. */
+    agentInterfacePattern: RegExp | null;
+  };
   /** Absolute path where the embedded store (and anything else local) keeps its files. */
   dataDir: string;
   /** Seed demo users, queues and contacts into an empty database. */
@@ -98,6 +105,15 @@ function isTimeZone(value: string): boolean {
   }
 }
 
+function isPatternWithGroup(value: string): boolean {
+  try {
+    // A pattern with at least one capture group matches the empty alternative's group count.
+    return new RegExp(`${value}|`).exec('')!.length > 1;
+  } catch {
+    return false;
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -121,6 +137,10 @@ const envSchema = z.object({
   AMI_PORT: intInRange(1, 65535, 5038),
   AMI_USER: optionalString('expected the AMI user name from manager.conf'),
   AMI_SECRET: z.preprocess(blankToUndefined, z.string().optional()),
+  AGENT_INTERFACE_PATTERN: optionalString(
+    'expected a regular expression with a capture group for the extension, e.g. ^PJSIP/(\\d+)$',
+    isPatternWithGroup,
+  ),
   DATA_DIR: optionalString('expected a directory path'),
   SEED_DEMO: booleanFlag,
   COMPANY_COUNTRY: optionalString('expected a two-letter ISO country code such as RU', (value) =>
@@ -187,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, { cwd, isTty
       port: vars.AMI_PORT,
       username: vars.AMI_USER ?? DEFAULT_SIMULATOR_USER,
       secret: vars.AMI_SECRET ?? DEFAULT_SIMULATOR_SECRET,
+      agentInterfacePattern: vars.AGENT_INTERFACE_PATTERN ? new RegExp(vars.AGENT_INTERFACE_PATTERN, 'i') : null,
     },
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     seedDemo: vars.SEED_DEMO ?? mongoUrl === null,
