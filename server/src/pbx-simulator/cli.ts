@@ -1,6 +1,6 @@
 /**
  * `npm run pbx-sim -- --port 5038 [--host 127.0.0.1] [--username crm] [--secret crm-secret]
- *  [--calls-per-minute 2] [--time-scale 1] [--no-traffic]`
+ *  [--calls-per-minute 2] [--time-scale 1] [--no-traffic] [--load <calls per second>]`
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     'calls-per-minute': { type: 'string', default: '2' },
     'time-scale': { type: 'string', default: '1' },
     'no-traffic': { type: 'boolean', default: false },
+    load: { type: 'string' },
   },
 });
 
@@ -34,6 +35,15 @@ const simulator = await startPbxSimulator({
   traffic: { enabled: !values['no-traffic'], callsPerMinute: Number(values['calls-per-minute']) || 2 },
 });
 logger.info(`PBX simulator: AMI on ${simulator.host}:${simulator.port}, user ${values.username}`);
+if (values.load) {
+  const callsPerSecond = Number(values.load);
+  if (!(callsPerSecond > 0)) {
+    logger.error(`--load must be a positive number of calls per second, got ${values.load}`);
+    process.exit(2);
+  }
+  simulator.startLoad(callsPerSecond);
+  logger.info(`load mode: ${callsPerSecond} inbound calls per (simulated) second`);
+}
 const shutdown = () => {
   void simulator.close().then(() => process.exit(0));
 };

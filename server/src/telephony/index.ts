@@ -5,6 +5,7 @@ export type {
   PhoneCommand,
   QueueSnapshot,
   TelephonyEvents,
+  TelephonyMetrics,
   TelephonyOptions,
   TelephonyService,
   TelephonyStatus,

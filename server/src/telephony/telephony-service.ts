@@ -35,8 +35,17 @@ export interface TelephonyOptions {
   originateContext?: string;
   /** Store call records (default true). */
   persist?: boolean;
+  /** Prometheus figures (the app's AppMetrics fits). */
+  metrics?: TelephonyMetrics;
   /** Connection tuning (tests shorten these). */
   timings?: { pingIntervalMs?: number; pingTimeoutMs?: number; actionTimeoutMs?: number; backoff?: BackoffPolicy };
+}
+
+export interface TelephonyMetrics {
+  amiConnected: { set(value: number): void };
+  amiEvents: { inc(labels: { event: string }): void };
+  amiActions: { inc(labels: { action: string; result: string }): void };
+  amiReconnects: { inc(): void };
 }
 
 export interface TelephonyStatus {
@@ -299,8 +308,10 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     ...options.timings,
   });
 
+  const metrics = options.metrics;
   const handleFrame = (frame: AmiFrame) => {
     const at = now();
+    if (metrics && typeof frame.event === 'string') metrics.amiEvents.inc({ event: frame.event });
     const result = normalizeAmiEvent(frame, at);
     if (!result.ok) {
       if (result.problem) ami.problem(result.problem.reason);
@@ -372,7 +383,11 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     lostAt = null;
     log.info({ channels: channelEvents.length, members: facts.length, queues: normalizeItems(summary, at).length, activeCalls: model.activeCalls().length }, 'AMI resync done');
   };
+  let everUp = false;
   ami.onUp(() => {
+    metrics?.amiConnected.set(1);
+    if (everUp) metrics?.amiReconnects.inc();
+    everUp = true;
     emit('connection:changed', statusOf());
     resyncing = resync()
       .catch((error: Error) => log.warn({ err: error.message }, 'AMI resync failed; it runs again on the next connect'))
@@ -381,6 +396,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       });
   });
   ami.onDown(() => {
+    metrics?.amiConnected.set(0);
     lostAt = now();
     emit('connection:changed', statusOf());
   });
@@ -393,10 +409,13 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
 
   // ---- actions --------------------------------------------------------------------------------
   const run = async (fields: AmiFields): Promise<void> => {
+    const action = String(fields.action);
     try {
       const response = await ami.action(fields);
+      metrics?.amiActions.inc({ action, result: response.ok ? 'ok' : 'rejected' });
       if (!response.ok) throw new AppError('TELEPHONY_REJECTED', { message: `The PBX refused ${String(fields.action)}: ${response.message ?? 'no reason given'}`, status: 409 });
     } catch (error) {
+      if (!(error instanceof AppError)) metrics?.amiActions.inc({ action, result: error instanceof AmiActionError ? error.code : 'failed' });
       throw toAppError(error);
     }
   };
