@@ -3,6 +3,7 @@ import type { AgentStatus } from './agents.js';
 import type { CallRecord } from './calls.js';
 import type { Role } from './roles.js';
 import type { ClientLocalTime, ScreenPopContact } from './screen-pop.js';
+import type { DialAccepted, DialProgressPayload, DialRequest, PhoneAction } from './dialing.js';
 
 /**
  * The one Socket.IO contract for server and both consoles. Pushes are `domain:event`,
@@ -28,11 +29,28 @@ export interface ServerToClientEvents {
   'task:next': (payload: unknown) => void;
   'metrics:update': (payload: unknown) => void;
   /** Sent once after connect so the console knows who it is and what to show. */
-  'session:ready': (payload: { userId: string; login: string; role: Role; extension: string | null }) => void;
+  'session:ready': (payload: SessionReadyPayload) => void;
+  /** Progress of the agent's own click-to-dial attempt. */
+  'call:dial-progress': (payload: DialProgressPayload) => void;
+}
+
+export interface SessionReadyPayload {
+  userId: string;
+  login: string;
+  role: Role;
+  extension: string | null;
+  /** True when the agent's phone can be answered/hung up from the console (PBX simulator). */
+  phoneControl?: boolean;
 }
 
 export interface ClientToServerEvents {
   'session:ping': (ack: AckCallback<{ serverTime: string }>) => void;
+  /** Click-to-dial: rings the agent's device first, then the client. */
+  'call:dial': (request: DialRequest, ack: AckCallback<DialAccepted>) => void;
+  /** Answer / hang up / reject the agent's simulated phone (PHONE_CONTROL_UNAVAILABLE with a real PBX). */
+  'phone:control': (request: { action: PhoneAction }, ack: AckCallback<{ ok: true }>) => void;
+  /** Re-sends the agent's current call (after a reload mid-call) as `call:ringing`/`call:answered`. */
+  'call:current': (ack: AckCallback<{ active: boolean }>) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -11,3 +11,4 @@ export * from './settings.js';
 export * from './contacts.js';
 export * from './deals.js';
 export * from './screen-pop.js';
+export * from './dialing.js';
