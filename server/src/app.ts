@@ -179,13 +179,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      for (const fn of closers.reverse()) {
-        try {
-          await fn();
-        } catch (error) {
-          logger.warn({ err: error }, 'A cleanup step failed while closing');
-        }
-      }
+      // Stop accepting first, then drop the sockets, then let domains stop their work.
       const serverClosed = new Promise<void>((resolve) => {
         if (!httpServer.listening) return resolve();
         httpServer.close(() => resolve());
@@ -196,6 +190,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const forceTimer = setTimeout(() => httpServer.closeAllConnections(), 5_000);
       await serverClosed;
       clearTimeout(forceTimer);
+      for (const fn of closers.reverse()) {
+        try {
+          await fn();
+        } catch (error) {
+          logger.warn({ err: error }, 'A cleanup step failed while closing');
+        }
+      }
     })();
     return closing;
   };
