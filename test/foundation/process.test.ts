@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse, User } from '@crm/shared';
 import { loginAt } from '../support/app.js';
@@ -100,8 +101,18 @@ describe('the server process (npm start runs this)', () => {
     });
     expect(created.status).toBe(201);
 
+    // An agent console is connected when the server is told to stop: its socket is closed by the server.
+    const agent = await loginAt(first.baseUrl, 'agent1');
+    const socket = connect(first.baseUrl, { auth: { token: agent.token }, reconnection: false });
+    await new Promise((resolve, reject) => {
+      socket.once('session:ready', resolve);
+      socket.once('connect_error', reject);
+    });
+    const socketClosed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
     first.child.kill('SIGTERM');
     expect(await exitOf(first.child)).toBe(0);
+    expect(await socketClosed).not.toBe('io client disconnect');
     expect(first.output()).toContain('Stopped');
 
     const second = await startServer({ PORT: '0', DATA_DIR: dataDir });
