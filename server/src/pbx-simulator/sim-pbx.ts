@@ -81,6 +81,8 @@ interface QueueEntry {
   patienceTimer: NodeJS.Timeout | null;
   ringing: { agent: SimAgent; member1: Chan; member2: Chan; startedAt: number; timer: NodeJS.Timeout | null } | null;
   talkSeconds: number;
+  /** Agents rung so far (an abandoned caller's queue leg gets one NO ANSWER Cdr per attempt). */
+  attempts: number;
   done: boolean;
 }
 
@@ -387,8 +389,11 @@ export class SimPbx {
     const queue = this.queues.has(input.queue) ? input.queue : 'support';
     const caller = { num: input.from, name: input.name ?? input.from };
     const [one, two] = this.localPair(queue, 'inbound', null, caller);
+    // The caller's line comes up the way the recordings show it (a Local pair dialled into `inbound`).
     this.setState(two, 6);
+    this.dialBegin(null, one, `${queue}@inbound`);
     this.setState(one, 6);
+    this.dialEnd(null, one, 'ANSWER');
     one.application = 'Wait';
     one.applicationData = String(input.patienceSeconds ?? 60);
     two.application = 'Queue';
@@ -405,6 +410,7 @@ export class SimPbx {
       patienceTimer: null,
       ringing: null,
       talkSeconds: input.talkSeconds ?? this.options.talkSeconds,
+      attempts: 0,
       done: false,
     };
     list.push(entry);
@@ -455,6 +461,7 @@ export class SimPbx {
     this.event('DialState', 'call', [...this.snapshot(caller), ...this.snapshot(m1, 'Dest'), ['DialStatus', 'RINGING']]);
     const ringing = { agent, member1: m1, member2: m2, startedAt: this.now(), timer: null as NodeJS.Timeout | null };
     entry.ringing = ringing;
+    entry.attempts += 1;
     const finish = () => {
       agent.ring = null;
       this.cancel(ringing.timer);
@@ -647,7 +654,9 @@ export class SimPbx {
     this.cdr(caller1, { source: caller1.callerNum, destination: entry.queue, destinationContext: 'inbound', destinationChannel: '', lastApp: 'Wait', lastData: caller1.applicationData, disposition: 'ANSWERED', answeredAt: caller1.answeredAt });
     this.hangup(caller1, 0);
     // An abandoned caller's queue leg is NO ANSWER although the dialplan answered it.
-    this.cdr(caller2, { source: caller2.callerNum, destination: entry.queue, destinationContext: 'inbound', destinationChannel: '', lastApp: 'Queue', lastData: caller2.applicationData, disposition: 'NO ANSWER', answeredAt: null });
+    for (let attempt = 0; attempt < Math.max(1, entry.attempts); attempt += 1) {
+      this.cdr(caller2, { source: caller2.callerNum, destination: entry.queue, destinationContext: 'inbound', destinationChannel: '', lastApp: 'Queue', lastData: caller2.applicationData, disposition: 'NO ANSWER', answeredAt: null });
+    }
     const ringing = entry.ringing;
     entry.ringing = null;
     if (ringing) {
