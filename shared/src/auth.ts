@@ -63,3 +63,10 @@ export type UpdateUserRequest = z.infer<typeof updateUserSchema>;
 
 /** A user may change their own UI language without admin rights. */
 export const updateMyPreferencesSchema = z.object({ language: languageSchema });
+
+/** A user changes their own password (knowing the current one); other sessions end. */
+export const changeMyPasswordSchema = z.object({
+  currentPassword: z.string().min(1, 'is required').max(256),
+  newPassword: z.string().min(4, 'must be at least 4 characters').max(256),
+});
+export type ChangeMyPasswordRequest = z.infer<typeof changeMyPasswordSchema>;

@@ -159,6 +159,25 @@ describe('signing in and role checks over HTTP', () => {
     expect((await json<ErrorBody>(bad)).error.message).toMatch(/^language: /);
   });
 
+  it('lets a user change their own password, ending their other sessions', async () => {
+    const here = await server.login('agent1');
+    const elsewhere = await server.login('agent1');
+    const change = (currentPassword: string, newPassword: string) =>
+      api('/api/auth/password', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${here.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ currentPassword, newPassword }),
+      });
+    const wrong = await change('not-it', 'better-pass');
+    expect(wrong.status).toBe(400);
+    expect((await json<ErrorBody>(wrong)).error.code).toBe('WRONG_PASSWORD');
+    expect((await change('demo', 'better-pass')).status).toBe(204);
+    expect((await api('/api/auth/me', { headers: { authorization: `Bearer ${here.token}` } })).status).toBe(200);
+    expect((await api('/api/auth/me', { headers: { authorization: `Bearer ${elsewhere.token}` } })).status).toBe(401);
+    await server.login('agent1', 'better-pass');
+    expect((await change('better-pass', 'demo')).status).toBe(204);
+  });
+
   it('ends the session on logout', async () => {
     const { token, cookie } = await server.login('supervisor');
     const logout = await api('/api/auth/logout', { method: 'POST', headers: { cookie } });

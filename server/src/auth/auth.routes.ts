@@ -1,5 +1,5 @@
 import { Router, type CookieOptions, type Request } from 'express';
-import { loginRequestSchema, updateMyPreferencesSchema, type LoginResponse } from '@crm/shared';
+import { changeMyPasswordSchema, loginRequestSchema, updateMyPreferencesSchema, type LoginResponse } from '@crm/shared';
 import { AppError } from '../http/app-error.js';
 import { parseInput } from '../http/validate.js';
 import type { AppContext } from '../platform/app-context.js';
@@ -66,6 +66,19 @@ export function createAuthRouter(ctx: AppContext): Router {
     const { language } = parseInput(updateMyPreferencesSchema, req.body);
     const user = await users.update(currentUser(res).id, { language });
     res.json({ user });
+  });
+
+  router.post('/password', requireAuth, async (req, res) => {
+    const { currentPassword, newPassword } = parseInput(changeMyPasswordSchema, req.body);
+    const me = currentUser(res);
+    const found = await users.findByLogin(me.login);
+    if (!found || !(await verifyPassword(currentPassword, found.passwordHash))) {
+      throw new AppError('WRONG_PASSWORD', { message: 'currentPassword: does not match', status: 400 });
+    }
+    await users.update(me.id, { password: newPassword });
+    // Everyone else holding this account's sessions (another browser, a stolen token) is out.
+    await sessions.endAllFor(me.id, { keepToken: currentToken(res) ?? undefined });
+    res.status(204).end();
   });
 
   return router;

@@ -18,8 +18,8 @@ export interface SessionService {
   /** The active, enabled user behind a token, or null (unknown, expired, revoked, disabled). */
   resolve(token: string): Promise<User | null>;
   end(token: string): Promise<void>;
-  /** Revokes every session of a user (disabled, password changed). */
-  endAllFor(userId: string): Promise<void>;
+  /** Revokes every session of a user (disabled, password changed), except `keepToken`'s. */
+  endAllFor(userId: string, options?: { keepToken?: string }): Promise<void>;
   readonly ttlMs: number;
 }
 
@@ -73,8 +73,8 @@ export function createSessionService({
     async end(token) {
       await Sessions.deleteOne({ tokenHash: hashToken(token) });
     },
-    async endAllFor(userId) {
-      await Sessions.deleteMany({ userId });
+    async endAllFor(userId, { keepToken } = {}) {
+      await Sessions.deleteMany(keepToken ? { userId, tokenHash: { $ne: hashToken(keepToken) } } : { userId });
     },
   };
 }
