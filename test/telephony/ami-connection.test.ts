@@ -149,4 +149,18 @@ describe('the AMI connection', () => {
     expect(new Set(skipped).size).toBe(skipped.length);
     expect(await createCallRepository(db.connection).findByLinkedid('1795358516.0')).toMatchObject({ result: 'answered', agentExtension: '1001' });
   });
+
+  it('closes a call whose hangups never arrived once the PBX no longer lists its channels', async () => {
+    const caller = 'Channel: PJSIP/trunk-00000077\r\nChannelState: 6\r\nCallerIDNum: +79009998877\r\nUniqueid: 1799000000.1\r\nLinkedid: 1799000000.1\r\n';
+    const peer = await startFakePeer({
+      answerPing: true,
+      afterLogin: (socket) => socket.write(`Event: Newchannel\r\n${caller}\r\nEvent: QueueCallerJoin\r\n${caller}Queue: support\r\nPosition: 1\r\nCount: 1\r\n\r\n`),
+    });
+    const telephony = startTestTelephony({ port: peer.port, connection: db.connection, resyncIntervalMs: 300 });
+    await telephony.start();
+    await waitFor(async () => (await createCallRepository(db.connection).findByLinkedid('1799000000.1'))?.active === false, 'the stale call to be closed');
+    expect(await createCallRepository(db.connection).findByLinkedid('1799000000.1')).toMatchObject({ queue: 'support', result: 'abandoned', endedDuringOutage: true });
+    await telephony.stop();
+    await peer.close();
+  });
 });

@@ -35,6 +35,8 @@ export interface TelephonyOptions {
   originateContext?: string;
   /** Store call records (default true). */
   persist?: boolean;
+  /** While connected, re-check calls against CoreShowChannels this often (a lost Hangup cannot leave a call open forever). Default 5 min. */
+  resyncIntervalMs?: number;
   /** Prometheus figures (the app's AppMetrics fits). */
   metrics?: TelephonyMetrics;
   /** Connection tuning (tests shorten these). */
@@ -384,16 +386,21 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     log.info({ channels: channelEvents.length, members: facts.length, queues: normalizeItems(summary, at).length, activeCalls: model.activeCalls().length }, 'AMI resync done');
   };
   let everUp = false;
-  ami.onUp(() => {
-    metrics?.amiConnected.set(1);
-    if (everUp) metrics?.amiReconnects.inc();
-    everUp = true;
-    emit('connection:changed', statusOf());
+  const runResync = () => {
+    if (resyncing || !ami.isUp()) return;
     resyncing = resync()
       .catch((error: Error) => log.warn({ err: error.message }, 'AMI resync failed; it runs again on the next connect'))
       .finally(() => {
         resyncing = null;
       });
+  };
+  let resyncTimer: NodeJS.Timeout | null = null;
+  ami.onUp(() => {
+    metrics?.amiConnected.set(1);
+    if (everUp) metrics?.amiReconnects.inc();
+    everUp = true;
+    emit('connection:changed', statusOf());
+    runResync();
   });
   ami.onDown(() => {
     metrics?.amiConnected.set(0);
@@ -439,10 +446,14 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
         }
       }
       ami.start();
+      resyncTimer = setInterval(runResync, options.resyncIntervalMs ?? 300_000);
+      resyncTimer.unref();
     },
     async stop() {
       if (!started) return;
       started = false;
+      if (resyncTimer) clearInterval(resyncTimer);
+      resyncTimer = null;
       await ami.stop();
       for (const waiter of originateWaiters.values()) clearTimeout(waiter.timer);
       await flushed();
