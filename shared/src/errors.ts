@@ -8,6 +8,11 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
   'INTERNAL',
+  /** Right password, but an admin disabled the account (403). */
+  'ACCOUNT_DISABLED',
+  /** A user changing their own password gave a wrong current one (400). */
+  'WRONG_PASSWORD',
+  'UNSUPPORTED_MEDIA_TYPE',
 ] as const;
 export type CommonErrorCode = (typeof ERROR_CODES)[number];
 
