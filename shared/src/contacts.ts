@@ -131,6 +131,8 @@ export type ListContactsQuery = z.infer<typeof listContactsQuerySchema>;
 export interface ListContactsResponse {
   items: Contact[];
   total: number;
+  /** A text search ranks at most a thousand matches: true when more exist ("1000+"); refine the search. */
+  isTotalCapped: boolean;
   page: number;
   pageSize: number;
 }

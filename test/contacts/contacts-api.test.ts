@@ -1,5 +1,8 @@
 import type { Contact, ErrorBody, ImportContactsReport, ListContactsResponse, TimelineItem } from '@crm/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactModel } from '../../server/src/contacts/contact.model.js';
+import { contactSearchKeys } from '../../server/src/contacts/contact-search.js';
+import { demoQueuesSeeder, demoUsersSeeder } from '../../server/src/seed/seed.js';
 import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
 describe('contact cards over HTTP', () => {
@@ -9,7 +12,8 @@ describe('contact cards over HTTP', () => {
   let supervisor: LoggedIn;
 
   beforeAll(async () => {
-    server = await startTestApp();
+    // Users and queues only: these tests make their own cards (the demo contacts would collide).
+    server = await startTestApp({ seed: [demoQueuesSeeder, demoUsersSeeder] });
     [agent, manager, supervisor] = await Promise.all([server.login('agent1'), server.login('manager'), server.login('supervisor')]);
   });
   afterAll(async () => {
@@ -75,6 +79,22 @@ describe('contact cards over HTTP', () => {
     expect(first.body.total).toBe(5);
     expect(first.body.items.map((contact) => contact.name)).toEqual(['Page Tester 0', 'Page Tester 1']);
     expect(third.body.items.map((contact) => contact.name)).toEqual(['Page Tester 4']);
+  });
+
+  it('ranks at most a thousand matches of a broad word and says there are more', async () => {
+    const now = new Date();
+    const docs = Array.from({ length: 1005 }, (_, index) => {
+      const name = `Broadword Client ${String(index).padStart(4, '0')}`;
+      const phones = [`+7812${String(3000000 + index)}`];
+      return { name, company: null, email: null, phones, searchKeys: contactSearchKeys({ name, company: null, email: null, phones }), createdAt: now, updatedAt: now };
+    });
+    await contactModel(server.connection).collection.insertMany(docs);
+    const found = await call<ListContactsResponse>(agent, 'GET', '/api/contacts?q=broadword&pageSize=3');
+    expect(found.body).toMatchObject({ total: 1000, isTotalCapped: true });
+    expect(found.body.items).toHaveLength(3);
+    const narrow = await call<ListContactsResponse>(agent, 'GET', '/api/contacts?q=broadword%200042');
+    expect(narrow.body).toMatchObject({ total: 1, isTotalCapped: false });
+    expect(narrow.body.items[0]?.name).toBe('Broadword Client 0042');
   });
 
   it('keeps a zone typed by hand and lists candidates for an ambiguous number', async () => {

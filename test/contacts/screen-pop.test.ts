@@ -1,6 +1,5 @@
 import type { CallRecord, Deal, ErrorBody, TimelineItem } from '@crm/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoContacts } from '../../server/src/contacts/demo-contacts.js';
 import { createContactRepository } from '../../server/src/contacts/contact.repository.js';
 import { manualClock } from '../../server/src/platform/clock.js';
 import { createScreenPopService, type ScreenPopService } from '../../server/src/screen-pop/index.js';
@@ -37,8 +36,7 @@ describe('screen-pop for a ringing call, with the demo contacts in the store', (
   let agent: LoggedIn;
 
   beforeAll(async () => {
-    server = await startTestApp({ clock });
-    await seedDemoContacts(server.connection, { clock });
+    server = await startTestApp({ clock }); // seeds the demo users, queues and contacts
     screenPop = createScreenPopService({ connection: server.connection, clock });
     agent = await server.login('agent1');
   });

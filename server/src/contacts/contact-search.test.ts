@@ -28,14 +28,25 @@ describe('contact search filter', () => {
     expect(contactSearchFilter('200-11-22', 'RU')).toEqual({ searchKeys: '2001122' });
   });
 
-  it('matches every typed word by prefix', () => {
-    expect(contactSearchFilter('Петр ural', 'RU')).toEqual({
-      $and: [{ searchKeys: { $regex: '^петр' } }, { searchKeys: { $regex: '^ural' } }],
+  it('matches every typed word by prefix as an index range on one key, longest word last', () => {
+    expect(contactSearchFilter('Петр urals', 'RU')).toEqual({
+      $and: [
+        { searchKeys: { $gte: 'петр', $lt: 'петр\uffff' } },
+        { searchKeys: { $elemMatch: { $gte: 'петр', $lt: 'петр\uffff' } } },
+        { searchKeys: { $gte: 'urals', $lt: 'urals\uffff' } },
+        { searchKeys: { $elemMatch: { $gte: 'urals', $lt: 'urals\uffff' } } },
+      ],
     });
   });
 
-  it('escapes regex characters a user types', () => {
-    expect(contactSearchFilter('a.b', 'RU')).toEqual({ $and: [{ searchKeys: { $regex: '^a' } }, { searchKeys: { $regex: '^b' } }] });
+  it('looks digit words up as exact keys', () => {
+    expect(contactSearchFilter('Steel 2001122', 'RU')).toEqual({
+      $and: [{ searchKeys: { $elemMatch: { $gte: 'steel', $lt: 'steel\uffff' } } }, { searchKeys: '2001122' }],
+    });
+  });
+
+  it('needs no regex, so typed regex characters are plain text', () => {
     expect(contactSearchFilter('***', 'RU')).toEqual({ searchKeys: { $in: [] } });
+    expect(JSON.stringify(contactSearchFilter('a.b(', 'RU'))).not.toContain('$regex');
   });
 });

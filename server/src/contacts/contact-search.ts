@@ -33,20 +33,30 @@ export function contactSearchKeys({ name, company, email, phones }: SearchableCo
 
 export type SearchFilter = Record<string, unknown>;
 
-/** The store filter for a typed search: a phone fragment in any format, or words matched by prefix. */
+/** Just past every string starting with `prefix` in index order. */
+const PREFIX_END = '\uffff';
+
+/**
+ * The store filter for a typed search: a phone fragment in any format (exact key), or words
+ * matched by prefix. A prefix is an index range `[word, word + U+FFFF)`; on an array field the
+ * range must hold for one element, hence `$elemMatch`. The plain range beside it (only when no
+ * exact key is present) is what lets stores that do not plan `$elemMatch` on an index still scan
+ * the range instead of the collection; it never changes the result.
+ */
 export function contactSearchFilter(q: string, defaultCountry: CountryCode): SearchFilter {
   const digits = phoneFragmentDigits(q, defaultCountry);
   if (digits) return { searchKeys: digits };
-  const words = wordsOf(q);
+  const words = [...new Set(wordsOf(q))];
   if (words.length === 0) return { searchKeys: { $in: [] } };
-  const clauses = words.map((word) =>
-    /^\d+$/.test(word) && word.length >= MIN_PHONE_FRAGMENT_DIGITS
-      ? { searchKeys: word }
-      : { searchKeys: { $regex: `^${escapeRegex(word)}` } },
-  );
+  const isExact = (word: string) => /^\d+$/.test(word) && word.length >= MIN_PHONE_FRAGMENT_DIGITS;
+  const exact = words.filter(isExact);
+  // Longest words last: the most selective range is the one an index planner keeps.
+  const prefixes = words.filter((word) => !isExact(word)).sort((a, b) => a.length - b.length);
+  const clauses: SearchFilter[] = prefixes.flatMap((word) => {
+    const range = { $gte: word, $lt: `${word}${PREFIX_END}` };
+    const elem = { searchKeys: { $elemMatch: range } };
+    return exact.length > 0 ? [elem] : [{ searchKeys: range }, elem];
+  });
+  clauses.push(...exact.map((word) => ({ searchKeys: word })));
   return clauses.length === 1 ? (clauses[0] as SearchFilter) : { $and: clauses };
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

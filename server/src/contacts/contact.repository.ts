@@ -25,7 +25,11 @@ export interface ContactRepository {
   /** The card holding this E.164 number: one query on the unique phone index. */
   findByPhone(e164: string): Promise<Contact | null>;
   findByPhones(phones: readonly string[]): Promise<Contact[]>;
-  list(filter: ContactListFilter): Promise<{ items: Contact[]; total: number }>;
+  /**
+   * Cards matching the filter, by name. A text search is bounded: at most MAX_SEARCH_MATCHES cards
+   * are ranked (`isTotalCapped` when more match), so a broad word stays cheap at a million cards.
+   */
+  list(filter: ContactListFilter): Promise<{ items: Contact[]; total: number; isTotalCapped: boolean }>;
   /** Inserts a card; a number already on another card → 409 DUPLICATE_PHONE naming that card. */
   insert(record: ContactRecord, options?: { createdAt?: Date }): Promise<Contact>;
   /** Replaces the fields of a card; same duplicate rule as insert. */
@@ -38,6 +42,8 @@ export interface ContactRepository {
 }
 
 export const DUPLICATE_PHONE = 'DUPLICATE_PHONE';
+
+export const MAX_SEARCH_MATCHES = 1000;
 
 export function contactRef(contact: Pick<Contact, 'id' | 'name' | 'company'>): ContactRef {
   return { id: contact.id, name: contact.name, company: contact.company };
@@ -157,6 +163,24 @@ export function createContactRepository(connection: Connection): ContactReposito
       if (vip !== undefined) filter.vip = vip;
       if (tag) filter.tags = tag;
       if (ownerId) filter.ownerId = ownerId;
+      if (search) {
+        const matches = await Contacts.find(filter, { _id: 1, name: 1 })
+          .limit(MAX_SEARCH_MATCHES + 1)
+          .lean<{ _id: unknown; name: string }[]>();
+        const isTotalCapped = matches.length > MAX_SEARCH_MATCHES;
+        const ranked = matches
+          .slice(0, MAX_SEARCH_MATCHES)
+          .map((match) => ({ id: String(match._id), name: match.name }))
+          .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const pageIds = ranked.slice((page - 1) * pageSize, page * pageSize).map((match) => match.id);
+        const docs = pageIds.length > 0 ? await Contacts.find({ _id: { $in: pageIds } }).lean<StoredContact[]>() : [];
+        const byId = new Map(docs.map((doc) => [String(doc._id), doc]));
+        const items = pageIds.flatMap((id) => {
+          const doc = byId.get(id);
+          return doc ? [toContact(doc)] : [];
+        });
+        return { items, total: ranked.length, isTotalCapped };
+      }
       const [docs, total] = await Promise.all([
         Contacts.find(filter)
           .sort({ name: 1, _id: 1 })
@@ -165,7 +189,7 @@ export function createContactRepository(connection: Connection): ContactReposito
           .lean<StoredContact[]>(),
         Contacts.countDocuments(filter),
       ]);
-      return { items: docs.map(toContact), total };
+      return { items: docs.map(toContact), total, isTotalCapped: false };
     },
     async insert(record, options = {}) {
       return write(record.phones, null, async () => {

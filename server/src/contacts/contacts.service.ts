@@ -179,11 +179,11 @@ export function createContactsService({ connection, clock, locate = defaultLocat
       const { page, pageSize } = query;
       if (query.phone) {
         const contact = await findByPhone(query.phone);
-        return { items: contact ? [contact] : [], total: contact ? 1 : 0, page: 1, pageSize };
+        return { items: contact ? [contact] : [], total: contact ? 1 : 0, isTotalCapped: false, page: 1, pageSize };
       }
       const config = await settings.get();
       const search = query.q ? contactSearchFilter(query.q, config.defaultCountry as CountryCode) : null;
-      const { items, total } = await contacts.list({
+      const { items, total, isTotalCapped } = await contacts.list({
         search,
         segment: query.segment,
         vip: query.vip,
@@ -192,7 +192,7 @@ export function createContactsService({ connection, clock, locate = defaultLocat
         page,
         pageSize,
       });
-      return { items, total, page, pageSize };
+      return { items, total, isTotalCapped, page, pageSize };
     },
 
     async create(input, by) {
