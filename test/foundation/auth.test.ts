@@ -186,10 +186,18 @@ describe('signing in and role checks over HTTP', () => {
     expect((await api('/api/auth/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
-  it('expires sessions after the configured lifetime', async () => {
+  it('expires sessions left unused for the configured lifetime', async () => {
     const { token } = await server.login('manager');
     expect((await api('/api/auth/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     clock.advance(13 * 3_600_000);
     expect((await api('/api/auth/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it('keeps a session in use alive through a long shift', async () => {
+    const { token } = await server.login('supervisor');
+    for (let hour = 0; hour < 16; hour += 4) {
+      clock.advance(4 * 3_600_000);
+      expect((await api('/api/auth/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    }
   });
 });

@@ -8,14 +8,12 @@ import { createLoginThrottle } from './login-throttle.js';
 import { currentToken, currentUser, requireAuth } from './require-auth.js';
 import { SESSION_COOKIE } from './session-service.js';
 
-function cookieOptions(req: Request, maxAgeMs?: number): CookieOptions {
-  return {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: req.secure,
-    path: '/',
-    ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
-  };
+/**
+ * A browser-session cookie (no Max-Age): the server decides when the session ends (idle timeout,
+ * logout, disabled user), so the cookie never outlives or cuts short the session it carries.
+ */
+function cookieOptions(req: Request): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
 }
 
 /** `/api/auth`: login, logout, who am I, my UI language. */
@@ -46,7 +44,7 @@ export function createAuthRouter(ctx: AppContext): Router {
     }
     await throttle.recordSuccess(address, login);
     const session = await sessions.start(found.user.id, { userAgent: req.get('user-agent') ?? null, ip: address });
-    res.cookie(SESSION_COOKIE, session.token, cookieOptions(req, sessions.ttlMs));
+    res.cookie(SESSION_COOKIE, session.token, cookieOptions(req));
     const body: LoginResponse = { user: found.user, token: session.token };
     res.json(body);
   });

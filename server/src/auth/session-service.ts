@@ -7,6 +7,12 @@ import { sessionModel } from './session.model.js';
 
 export const SESSION_COOKIE = 'crm_session';
 
+/**
+ * Sessions expire after `ttlHours` without use (an idle timeout), not in the middle of a shift:
+ * a session used when less than half its lifetime is left is extended to a full lifetime.
+ */
+const RENEW_WHEN_LEFT = 0.5;
+
 export interface StartedSession {
   token: string;
   expiresAt: Date;
@@ -68,6 +74,9 @@ export function createSessionService({
       if (session.expiresAt.getTime() <= now.getTime()) return null;
       const user = await users.findById(String(session.userId));
       if (!user || user.disabled) return null;
+      if (session.expiresAt.getTime() - now.getTime() < ttlMs * RENEW_WHEN_LEFT) {
+        await Sessions.updateOne({ tokenHash }, { $set: { lastSeenAt: now, expiresAt: new Date(now.getTime() + ttlMs) } });
+      }
       return user;
     },
     async end(token) {
