@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createUserSchema, updateUserSchema } from '@crm/shared';
-import { currentUser, requireAuth, requireRole } from '../auth/require-auth.js';
+import { currentToken, currentUser, requireAuth, requireRole } from '../auth/require-auth.js';
 import { AppError } from '../http/app-error.js';
 import { parseInput } from '../http/validate.js';
 import type { AppContext } from '../platform/app-context.js';
@@ -53,7 +53,10 @@ export function createUsersRouter(ctx: AppContext): Router {
     const user = await users.update(id, changes);
     // A disabled user or a new password ends every session; any change of who they are or what
     // they hear (role, extension, queues) reconnects their sockets so they rejoin the right rooms.
-    if (changes.disabled === true || changes.password !== undefined) await sessions.endAllFor(id);
+    if (changes.disabled === true || changes.password !== undefined) {
+      // An admin resetting their own password stays signed in here.
+      await sessions.endAllFor(id, id === me.id ? { keepToken: currentToken(res) ?? undefined } : {});
+    }
     if (changes.disabled === true || changes.role !== undefined || changes.extension !== undefined || changes.queues !== undefined) {
       realtime.disconnectUser(id);
     }
