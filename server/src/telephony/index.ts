@@ -13,3 +13,5 @@ export type {
 export { explainOriginateReason } from './call-state.js';
 export type { OriginateOutcome } from './call-state.js';
 export { DEFAULT_AGENT_INTERFACE_PATTERN, createAgentMatcher } from './agent-identity.js';
+export { startTelephony } from './start-telephony.js';
+export type { StartTelephonyOptions, StartedTelephony } from './start-telephony.js';
