@@ -131,5 +131,29 @@ describe('screen-pop for a ringing call, with the demo contacts in the store', (
     expect(((await lost.json()) as { deal: Deal }).deal).toMatchObject({ status: 'lost', lostReason: 'Budget cut', nextStep: null });
     const pop = await screenPop.forRinging({ extension: '1001', call: ringing({ callerNumber: '+74232401010' }) });
     expect(pop.contact?.openDeal).toBeNull();
+    const nextStep = await fetch(`${server.baseUrl}/api/deals/${deal?.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ nextStep: { text: 'Call again' } }),
+    });
+    expect(nextStep.status).toBe(409);
+    expect(((await nextStep.json()) as ErrorBody).error.code).toBe('DEAL_CLOSED');
+  });
+
+  it("uses the calling window an admin sets: 14:00 in Yekaterinburg is outside 15:00–21:00", async () => {
+    const admin = await server.login('admin');
+    const changed = await fetch(`${server.baseUrl}/api/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ callingWindow: { start: '15:00', end: '21:00' } }),
+    });
+    expect(changed.status).toBe(200);
+    const pop = await screenPop.forRinging({ extension: '1001', call: ringing({}) });
+    expect(pop.localTime?.facts).toMatchObject({ isInsideCallingWindow: false, nextAllowedAt: '2026-02-10T10:00:00.000Z' });
+  });
+
+  it('finds the card by number when the call still names a card merged away', async () => {
+    const pop = await screenPop.forRinging({ extension: '1001', call: ringing({ contactId: '0123456789abcdef01234567' }) });
+    expect(pop.contact?.name).toBe('Ivan Petrov');
   });
 });

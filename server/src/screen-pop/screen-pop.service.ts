@@ -55,12 +55,10 @@ export function createScreenPopService({ connection, clock, locate = sharedLocat
       const normalized = typed && !isE164(typed) ? normalizePhone(typed, config.defaultCountry as CountryCode) : null;
       const clientPhone = typed ? (isE164(typed) ? typed : normalized?.ok ? normalized.phone.e164 : null) : null;
 
-      // One query on the unique phone index (or by id when the call already knows its contact).
-      const contact = call.contactId
-        ? await contacts.findById(call.contactId)
-        : clientPhone
-          ? await contacts.findByPhone(clientPhone)
-          : null;
+      // One query on the unique phone index, or by id when the call already knows its contact (a card
+      // merged away since then is looked up by number again).
+      const known = call.contactId ? await contacts.findById(call.contactId) : null;
+      const contact = known ?? (clientPhone ? await contacts.findByPhone(clientPhone) : null);
 
       let numberFacts: NumberFacts | null = null;
       let openDeal = null;
