@@ -26,7 +26,7 @@ let client: net.Socket;
 let frames: Frame[];
 
 beforeEach(async () => {
-  pbx = await startTestPbx({ timeScale: 0.02 });
+  pbx = await startTestPbx();
   frames = [];
   client = net.connect(pbx.port, '127.0.0.1');
   let buffer = '';
@@ -78,7 +78,7 @@ describe('simulated calls look like the recorded ones', () => {
     pbx.phone('1002', 'attach');
     pbx.phone('1003', 'attach');
     await waitFor(() => frames.filter((frame) => frame.event === 'QueueMemberPause').length === 2, 'pauses');
-    pbx.placeInboundCall({ from: '+73432001122', name: 'Ivan Petrov', queue: 'support', patienceSeconds: 21 });
+    pbx.placeInboundCall({ from: '+73432001122', name: 'Ivan Petrov', queue: 'support', patienceSeconds: 22 });
     await compare('b-inbound-abandon', () => frames.filter((frame) => frame.event === 'Hangup').length === 6);
   });
 

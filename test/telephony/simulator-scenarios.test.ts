@@ -62,11 +62,11 @@ describe('the simulator’s version of the recorded scenarios', () => {
     await telephony.queuePause({ extension: '1001', paused: true, reason: 'break' });
     await telephony.simPhone('1002', 'attach');
     await telephony.simPhone('1003', 'attach');
-    const linkedid = pbx.placeInboundCall({ from: '+73432003344', name: 'Olga Smirnova', queue: 'support', patienceSeconds: 21.5 });
+    const linkedid = pbx.placeInboundCall({ from: '+73432003344', name: 'Olga Smirnova', queue: 'support', patienceSeconds: 23 });
     await waitFor(() => ended.find((call) => call.linkedid === linkedid), 'the caller to give up', 30_000);
     const call = await stored(linkedid);
     expect(call).toMatchObject({ result: 'abandoned', agentExtension: null, ringingAgents: ['1002', '1003'], active: false });
-    expect(call?.waitSeconds).toBeGreaterThanOrEqual(21);
+    expect(call?.waitSeconds).toBeGreaterThanOrEqual(23);
     expect(telephony.ringNoAnswerCount('1002')).toBe(1);
   });
 
