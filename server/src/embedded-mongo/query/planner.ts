@@ -28,6 +28,8 @@ export type Plan =
 export interface IndexScan {
   start: IndexKey;
   end: IndexKey;
+  /** Set when the scan is one exact key of a hashed (unique single-field) index. */
+  point?: unknown[];
   /** Bounds of the range field, re-checked for exclusive ends. */
   rangeField?: number;
   low?: Bound;
@@ -174,9 +176,11 @@ function buildScans(candidate: Candidate, predicates: Map<string, FieldPredicate
         endValues.push(ascending ? MAX_KEY : MIN_KEY);
       }
     }
+    const isPoint = index.hasHash && combo.length === index.fields.length;
     return {
       start: { values: startValues, rid: -Infinity },
       end: { values: endValues, rid: Infinity },
+      ...(isPoint ? { point: combo } : {}),
       ...(range ? { rangeField, low: range.low, high: range.high } : {}),
     };
   });
@@ -229,6 +233,11 @@ export function* candidates(collection: Collection, plan: Plan): Generator<Store
 }
 
 function* walkScan(index: SecondaryIndex, scan: IndexScan, reverse: boolean): Generator<StoredRecord> {
+  if (scan.point) {
+    const rec = index.findEqual(scan.point);
+    if (rec) yield rec;
+    return;
+  }
   const entries = reverse ? index.tree.entriesReversed(scan.end) : index.tree.entries(scan.start);
   for (const [key, rec] of entries) {
     if (reverse ? index.compareKeys(key, scan.start) < 0 : index.compareKeys(key, scan.end) > 0) return;

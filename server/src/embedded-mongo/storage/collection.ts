@@ -87,16 +87,18 @@ export class Collection {
     const rec = new StoredRecord(this.nextRid++, doc);
     const keys = this.checkIndexes(doc, rec.rid);
     this.byId.set(key, rec);
-    this.indexes.forEach((index, i) => index.add(rec, keys.get(i) ?? []));
+    let i = 0;
+    for (const index of this.indexes.values()) index.add(rec, keys[i++] ?? []);
     return rec;
   }
 
   /** Swaps in a new version of a stored document; `_id` must not change. */
   replace(rec: StoredRecord, doc: Doc): void {
     const newKeys = this.checkIndexes(doc, rec.rid);
-    for (const [name, index] of this.indexes) {
+    let i = 0;
+    for (const index of this.indexes.values()) {
       index.remove(rec, index.keysFor(rec.doc));
-      index.add(rec, newKeys.get(name) ?? []);
+      index.add(rec, newKeys[i++] ?? []);
     }
     rec.doc = doc;
   }
@@ -131,17 +133,17 @@ export class Collection {
     return this.indexes.delete(name);
   }
 
-  /** Key tuples for every index, after checking none of the unique ones would be violated. */
-  private checkIndexes(doc: Doc, rid: number): Map<string, unknown[][]> {
-    const keys = new Map<string, unknown[][]>();
-    for (const [name, index] of this.indexes) {
+  /** Key tuples for every index (in index order), after checking no unique index would be violated. */
+  private checkIndexes(doc: Doc, rid: number): unknown[][][] {
+    const keys: unknown[][][] = [];
+    for (const index of this.indexes.values()) {
       const indexKeys = index.keysFor(doc);
       try {
         index.checkUnique(indexKeys, rid);
       } catch (error) {
         throw this.translateDuplicate(error);
       }
-      keys.set(name, indexKeys);
+      keys.push(indexKeys);
     }
     return keys;
   }

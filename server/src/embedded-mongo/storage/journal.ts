@@ -5,8 +5,7 @@
  * one fsync then acknowledges every waiter whose records it covers.
  */
 import fs from 'node:fs';
-import { serialize } from 'bson';
-import { frameRecord, JOURNAL_MAGIC } from './record-file.js';
+import { JOURNAL_MAGIC, RecordBuffer } from './record-file.js';
 import type { ChangeRecord } from './store.js';
 
 interface Waiter {
@@ -17,7 +16,7 @@ interface Waiter {
 
 export class JournalWriter {
   private fd: number;
-  private pending: Buffer[] = [];
+  private readonly pending = new RecordBuffer();
   private written = 0;
   private synced = 0;
   private waiters: Waiter[] = [];
@@ -46,22 +45,21 @@ export class JournalWriter {
   }
 
   record(change: ChangeRecord): void {
-    this.pending.push(frameRecord(serialize(change)));
+    this.pending.appendDocument(change);
+    // A huge batch is written out as it goes rather than held in memory.
+    if (this.pending.isFull) this.flush();
   }
 
   /** Writes buffered records to the file; cheap when there are none. */
   flush(): void {
     if (this.failure) throw this.failure;
-    if (this.pending.length === 0) return;
-    const buffers = this.pending;
-    this.pending = [];
-    let bytes = 0;
-    for (const buffer of buffers) bytes += buffer.length;
+    if (this.pending.used === 0) return;
+    const bytes = this.pending.used;
     try {
-      let done = fs.writevSync(this.fd, buffers);
-      // writev may stop short (rare on regular files); finish from the concatenated bytes.
-      const all = done < bytes ? Buffer.concat(buffers) : undefined;
-      while (all && done < bytes) done += fs.writeSync(this.fd, all, done);
+      const framed = this.pending.view();
+      let done = 0;
+      while (done < bytes) done += fs.writeSync(this.fd, framed, done, bytes - done);
+      this.pending.clear();
     } catch (error) {
       // A journal that cannot be written must not keep acknowledging writes.
       this.failure = error instanceof Error ? error : new Error(String(error));

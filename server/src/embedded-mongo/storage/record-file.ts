@@ -4,6 +4,7 @@
  * tell a torn last write (dropped) from damage in the middle of a file (refused).
  */
 import { crc32 } from 'node:zlib';
+import { serializeWithBufferAndIndex, type Document } from 'bson';
 
 export const JOURNAL_MAGIC = Buffer.from('CRMJRNL1', 'latin1');
 export const SNAPSHOT_MAGIC = Buffer.from('CRMSNAP1', 'latin1');
@@ -15,6 +16,66 @@ export function frameRecord(payload: Uint8Array): Buffer {
   header.writeUInt32LE(payload.length, 0);
   header.writeUInt32LE(crc32(payload), 4);
   return Buffer.concat([header, payload]);
+}
+
+/** Room for the largest record (a 16 MiB document plus its envelope) after a flush point. */
+const MAX_RECORD_BYTES = 17 * 1024 * 1024;
+const FLUSH_AT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Frames records straight into one reusable buffer: no allocation or copy per record, which
+ * matters when a snapshot writes a million documents or a bulk insert journals 100 000.
+ */
+export class RecordBuffer {
+  private buffer = Buffer.allocUnsafe(1024 * 1024);
+  /** Bytes framed and not yet taken. */
+  used = 0;
+
+  /** Whether the caller should write out what is framed before adding more. */
+  get isFull(): boolean {
+    return this.used >= FLUSH_AT_BYTES;
+  }
+
+  /** Frames a BSON document, optionally preceded by a one-byte tag inside the payload. */
+  appendDocument(doc: Document, tag?: number): void {
+    this.reserve(MAX_RECORD_BYTES);
+    const payloadStart = this.used + RECORD_HEADER;
+    const bodyStart = tag === undefined ? payloadStart : payloadStart + 1;
+    if (tag !== undefined) this.buffer[payloadStart] = tag;
+    const last = serializeWithBufferAndIndex(doc, this.buffer, { index: bodyStart });
+    this.seal(payloadStart, last + 1);
+  }
+
+  /** Frames bytes that already are an encoded document (copied as they are). */
+  appendRaw(bytes: Uint8Array, tag: number): void {
+    this.reserve(bytes.length + RECORD_HEADER + 1);
+    const payloadStart = this.used + RECORD_HEADER;
+    this.buffer[payloadStart] = tag;
+    this.buffer.set(bytes, payloadStart + 1);
+    this.seal(payloadStart, payloadStart + 1 + bytes.length);
+  }
+
+  /** The framed bytes; valid until the next append (callers write them out first). */
+  view(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+
+  clear(): void {
+    this.used = 0;
+  }
+
+  private seal(payloadStart: number, payloadEnd: number): void {
+    this.buffer.writeUInt32LE(payloadEnd - payloadStart, this.used);
+    this.buffer.writeUInt32LE(crc32(this.buffer.subarray(payloadStart, payloadEnd)), this.used + 4);
+    this.used = payloadEnd;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.used + bytes, this.buffer.length * 2));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
 }
 
 export class CorruptFileError extends Error {

@@ -35,6 +35,12 @@ export interface IndexKey {
   rid: number;
 }
 
+/** Keys a JS Map can hold with MongoDB's equality (primitive values of one BSON type each). */
+function isHashable(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'boolean' || value === null || (type === 'number' && !Number.isNaN(value));
+}
+
 export const MIN_KEY = new MinKey();
 export const MAX_KEY = new MaxKey();
 
@@ -55,6 +61,13 @@ export class SecondaryIndex {
   private readonly simpleField: string | undefined;
   /** Top-level fields the keys come from (what a still-encoded document must reveal). */
   readonly topLevelFields: string[];
+  /**
+   * Unique single-field indexes also keep a hash of their primitive keys: an equality lookup
+   * (a phone among a million contacts) is then one probe instead of a tree descent.
+   */
+  private readonly hash: Map<unknown, StoredRecord> | undefined;
+  /** Keys the hash cannot hold (ObjectIds, dates, big numbers…): lookups of a miss then ask the tree. */
+  private unhashedKeys = 0;
   /** Set once any document put an array into an indexed field; changes what the planner may do. */
   isMultikey = false;
   private readonly partial: Query | undefined;
@@ -67,6 +80,25 @@ export class SecondaryIndex {
     this.topLevelFields = [...new Set(this.fields.map((field) => field.split('.')[0] as string))];
     const [only] = this.fields;
     this.simpleField = this.fields.length === 1 && !only?.includes('.') && !this.partial && !spec.sparse ? only : undefined;
+    this.hash = this.isUnique && this.simpleField !== undefined ? new Map() : undefined;
+  }
+
+  get hasHash(): boolean {
+    return this.hash !== undefined;
+  }
+
+  private hashAdd(values: unknown[], rec: StoredRecord): void {
+    if (!this.hash) return;
+    const [value] = values;
+    if (isHashable(value)) this.hash.set(value, rec);
+    else this.unhashedKeys += 1;
+  }
+
+  private hashRemove(values: unknown[], rec: StoredRecord): void {
+    if (!this.hash) return;
+    const [value] = values;
+    if (!isHashable(value)) this.unhashedKeys -= 1;
+    else if (this.hash.get(value) === rec) this.hash.delete(value);
   }
 
   /**
@@ -81,6 +113,8 @@ export class SecondaryIndex {
       for (const values of this.keysFor(source)) keys.push({ values, rid: rec.rid, rec });
     }
     keys.sort((a, b) => this.compareKeys(a, b));
+    this.hash?.clear();
+    this.unhashedKeys = 0;
     if (this.isUnique) {
       for (let i = 1; i < keys.length; i += 1) {
         const previous = keys[i - 1] as IndexKey;
@@ -90,6 +124,7 @@ export class SecondaryIndex {
         }
       }
     }
+    for (const key of keys) this.hashAdd(key.values, key.rec);
     this.tree = bulkLoad<IndexKey, StoredRecord>(
       keys,
       keys.map((key) => key.rec),
@@ -151,15 +186,25 @@ export class SecondaryIndex {
   }
 
   add(rec: StoredRecord, keys: unknown[][]): void {
-    for (const values of keys) this.tree.set({ values, rid: rec.rid }, rec);
+    for (const values of keys) {
+      this.tree.set({ values, rid: rec.rid }, rec);
+      this.hashAdd(values, rec);
+    }
   }
 
   remove(rec: StoredRecord, keys: unknown[][]): void {
-    for (const values of keys) this.tree.delete({ values, rid: rec.rid });
+    for (const values of keys) {
+      this.tree.delete({ values, rid: rec.rid });
+      this.hashRemove(values, rec);
+    }
   }
 
   /** The first record whose key equals `values` exactly (any record id). */
   findEqual(values: unknown[]): StoredRecord | undefined {
+    if (this.hash && isHashable(values[0])) {
+      const found = this.hash.get(values[0]);
+      if (found || this.unhashedKeys === 0) return found;
+    }
     const pair = this.tree.getPairOrNextHigher({ values, rid: -Infinity });
     if (!pair) return undefined;
     const [key, rec] = pair;

@@ -4,9 +4,9 @@
  * a file named `snapshot-*.bson` is always complete and ends with an end record.
  */
 import fs from 'node:fs';
-import { deserialize, serialize } from 'bson';
+import { deserialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
-import { CorruptFileError, frameRecord, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
+import { CorruptFileError, RecordBuffer, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
 import type { IndexSpec } from './secondary-index.js';
 import { RawDocument } from './stored-record.js';
 import type { Store } from './store.js';
@@ -15,7 +15,7 @@ const TAG_COLLECTION = 0x43; // 'C'
 const TAG_DOCUMENT = 0x44; // 'D'
 const TAG_INDEX = 0x49; // 'I'
 const TAG_END = 0x45; // 'E'
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const DRAIN_BYTES = 1024 * 1024;
 
 export interface CollectionCapture {
   db: string;
@@ -44,43 +44,35 @@ export function captureStore(store: Store): CollectionCapture[] {
   return captures;
 }
 
-function tagged(tag: number, body: Uint8Array): Buffer {
-  const payload = Buffer.allocUnsafe(body.length + 1);
-  payload[0] = tag;
-  payload.set(body, 1);
-  return frameRecord(payload);
-}
-
 /** Writes a snapshot, yielding to the event loop between chunks so clients keep being served. */
 export async function writeSnapshot(file: string, captures: CollectionCapture[]): Promise<{ documents: number; bytes: number }> {
   const temp = `${file}.tmp`;
   const handle = await fs.promises.open(temp, 'w');
+  const records = new RecordBuffer();
   let documents = 0;
-  let bytes = 0;
+  let bytes = SNAPSHOT_MAGIC.length;
+  const drain = async () => {
+    const framed = records.view();
+    await handle.write(framed, 0, framed.length);
+    bytes += framed.length;
+    records.clear();
+  };
   try {
-    let chunk: Buffer[] = [SNAPSHOT_MAGIC];
-    let chunkBytes = SNAPSHOT_MAGIC.length;
-    const push = async (frame: Buffer) => {
-      chunk.push(frame);
-      chunkBytes += frame.length;
-      if (chunkBytes < CHUNK_BYTES) return;
-      await handle.writev(chunk);
-      bytes += chunkBytes;
-      chunk = [];
-      chunkBytes = 0;
-    };
+    await handle.write(SNAPSHOT_MAGIC);
     for (const capture of captures) {
-      await push(tagged(TAG_COLLECTION, serialize({ db: capture.db, c: capture.name, uuid: capture.uuid, opts: capture.options })));
+      records.appendDocument({ db: capture.db, c: capture.name, uuid: capture.uuid, opts: capture.options }, TAG_COLLECTION);
       for (const doc of capture.docs) {
         // A document nobody touched since the last load is copied as the bytes it already is.
-        await push(tagged(TAG_DOCUMENT, doc instanceof RawDocument ? doc.buffer.subarray(doc.offset, doc.offset + doc.length) : serialize(doc)));
+        if (doc instanceof RawDocument) records.appendRaw(doc.buffer.subarray(doc.offset, doc.offset + doc.length), TAG_DOCUMENT);
+        else records.appendDocument(doc, TAG_DOCUMENT);
         documents += 1;
+        // Small chunks keep each pause of the event loop short while a snapshot is written.
+        if (records.used >= DRAIN_BYTES) await drain();
       }
-      for (const spec of capture.indexes) await push(tagged(TAG_INDEX, serialize({ spec })));
+      for (const spec of capture.indexes) records.appendDocument({ spec }, TAG_INDEX);
     }
-    await push(tagged(TAG_END, serialize({ collections: captures.length, documents })));
-    if (chunk.length > 0) await handle.writev(chunk);
-    bytes += chunkBytes;
+    records.appendDocument({ collections: captures.length, documents }, TAG_END);
+    await drain();
     await handle.sync();
   } finally {
     await handle.close();
