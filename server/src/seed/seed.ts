@@ -4,7 +4,8 @@ import type { Clock } from '../platform/clock.js';
 import { seedDemoContacts } from '../contacts/demo-contacts.js';
 import { createQueueRepository, DEMO_QUEUES } from '../queues/queue.repository.js';
 import { createUserRepository } from '../users/user.repository.js';
-import { DEMO_USERS } from './demo-users.js';
+import { hashPassword } from '../users/password.js';
+import { DEMO_PASSWORD, DEMO_USERS } from './demo-users.js';
 
 export interface SeedContext {
   connection: Connection;
@@ -29,12 +30,17 @@ export const demoQueuesSeeder: Seeder = {
   },
 };
 
+// Hashing is deliberately slow; every demo user has the same public password, so hash it once per process.
+let demoPasswordHash: Promise<string> | null = null;
+
 export const demoUsersSeeder: Seeder = {
   name: 'users',
   async run({ connection }) {
     const users = createUserRepository(connection);
+    demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
+    const passwordHash = await demoPasswordHash;
     for (const user of DEMO_USERS) {
-      if (!(await users.findByLogin(user.login))) await users.create(user);
+      if (!(await users.findByLogin(user.login))) await users.create({ ...user, passwordHash });
     }
   },
 };

@@ -7,6 +7,8 @@ import { userModel, type UserDocument } from './user.model.js';
 export interface NewUser {
   login: string;
   password: string;
+  /** A bcrypt hash of `password` computed already (seeding many users with one known password). */
+  passwordHash?: string;
   displayName: string;
   role: Role;
   extension?: string | null;
@@ -103,7 +105,7 @@ export function createUserRepository(connection: Connection): UserRepository {
         const doc = await Users.create({
           login,
           loginKey,
-          passwordHash: await hashPassword(input.password),
+          passwordHash: ('passwordHash' in input && input.passwordHash) || (await hashPassword(input.password)),
           displayName: input.displayName,
           role: input.role,
           extension: input.extension ?? null,
