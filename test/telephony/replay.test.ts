@@ -96,4 +96,17 @@ describe('replaying recorded Asterisk 22 sessions over TCP', () => {
     const outcome = (call: typeof after) => call && { ...call, startedAt: null, queuedAt: null, ringingAt: null, answeredAt: null, endedAt: null };
     expect(outcome(after)).toEqual(outcome(before));
   });
+
+  it('refuses console phone control against a real Asterisk (agents use their real phones)', async () => {
+    const telephony = createTelephony({
+      ami: { host: '127.0.0.1', port: 1, username: 'crm', secret: 'crm-secret' },
+      mode: 'external',
+      connection: db.connection,
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => new Date() },
+      defaultCountry: 'RU',
+    });
+    await expect(telephony.simPhone('1001', 'answer')).rejects.toMatchObject({ code: 'PHONE_CONTROL_UNAVAILABLE', status: 409 });
+    expect(telephony.health()).toMatchObject({ mode: 'external', up: false });
+  });
 });

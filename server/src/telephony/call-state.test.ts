@@ -181,6 +181,18 @@ describe('call model quirks (fixture field notes)', () => {
     expect(records()).toMatchObject([{ result: 'answered', agentExtension: '1003', talkSeconds: 30, waitSeconds: 4, callerNumber: '+74951234567' }]);
   });
 
+  it('keeps a caller who hung up within a second of being connected as answered with TalkTime 0', () => {
+    const { feed, records } = createModel();
+    const caller = { Channel: 'PJSIP/trunk-00000005', Uniqueid: '1700000050.1', Linkedid: '1700000050.1', CallerIDNum: '+74957654321', ChannelState: '6' };
+    const member = { Queue: 'support', Interface: 'Local/1002@agents/n', MemberName: 'Agent 1002' };
+    feed(event('Newchannel', caller), 0);
+    feed(event('QueueCallerJoin', { ...caller, Queue: 'support', Position: '1', Count: '1' }), 10);
+    feed(event('AgentConnect', { ...caller, ...member, HoldTime: '6', RingTime: '4' }), 6000);
+    feed(event('AgentComplete', { ...caller, ...member, HoldTime: '6', TalkTime: '0', Reason: 'caller' }), 6400);
+    feed(event('Hangup', { ...caller, Cause: '16' }), 6401);
+    expect(records()).toMatchObject([{ result: 'answered', talkSeconds: 0, waitSeconds: 6, agentExtension: '1002' }]);
+  });
+
   it('merges two calls when a leg shows up under a new Linkedid', () => {
     const { feed, records, effects } = createModel();
     feed(event('Newchannel', { Channel: 'PJSIP/trunk-0000000a', Uniqueid: '1700000000.10', Linkedid: '1700000000.10', CallerIDNum: '84951112233', ChannelState: '4' }), 0);

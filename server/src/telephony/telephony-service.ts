@@ -6,7 +6,7 @@
  */
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { AgentStatus, CallRecord, DependencyHealth } from '@crm/shared';
+import { PHONE_CONTROL_UNAVAILABLE, type AgentStatus, type CallRecord, type DependencyHealth } from '@crm/shared';
 import { AgentBoard, deviceActivityFromStatus, type MembershipFact } from '../agents/agent-state.js';
 import { createCallRepository, type CallRepository, type CallWrite } from '../calls/call.repository.js';
 import { AppError } from '../http/app-error.js';
@@ -569,7 +569,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       await run({ action: 'Hangup', channel: leg.channel, cause: 16 });
     },
     async simPhone(extension, command) {
-      if (mode !== 'simulator') throw new AppError('NOT_SIMULATOR', { message: 'Phones are controlled from the console only with the built-in PBX simulator; use your desk or soft phone', status: 409 });
+      if (mode !== 'simulator') throw new AppError(PHONE_CONTROL_UNAVAILABLE, { message: 'Phones are controlled from the console only with the built-in PBX simulator; use your desk or soft phone', status: 409 });
       checkExtension(extension);
       await run({ action: 'SimPhone', extension, command });
     },
