@@ -100,4 +100,14 @@ describe('server restart mid-call', () => {
     expect(records.find((call) => call.linkedid === longCall)?.talkSeconds).toBeGreaterThanOrEqual(30);
     expect(records.find((call) => call.linkedid === shortCall)).toMatchObject({ result: 'answered', active: false, endedDuringOutage: true });
   });
+
+  it('the same service stops and starts again (an instance losing and regaining the AMI lease)', async () => {
+    const { telephony, ended } = await connect();
+    await telephony.stop();
+    expect(telephony.health().up).toBe(false);
+    const linkedid = pbx.placeInboundCall({ from: '+79001110000', queue: 'support', patienceSeconds: 60, talkSeconds: 6 });
+    await telephony.start();
+    await waitFor(() => ended.find((call) => call.linkedid === linkedid), 'the call placed while stopped to be followed to its end');
+    expect(await recordsOf(telephony, [linkedid])).toMatchObject([{ result: 'answered', active: false }]);
+  });
 });
