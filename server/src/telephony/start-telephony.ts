@@ -15,6 +15,8 @@ export interface StartTelephonyOptions {
   logger: Logger;
   clock: { now(): Date };
   metrics?: TelephonyMetrics;
+  /** Connect right away (default). Pass false when a lease keeper decides when this instance holds AMI. */
+  autoStart?: boolean;
   /** Simulator settings when `ami.host` is null (port 0 = a free port; traffic on by default). */
   simulator?: Omit<PbxSimulatorOptions, 'username' | 'secret' | 'logger'>;
 }
@@ -82,7 +84,7 @@ export async function startTelephony(options: StartTelephonyOptions): Promise<St
     ...(ami.agentInterfacePattern ? { agentInterfacePattern: ami.agentInterfacePattern } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  await telephony.start();
+  if (options.autoStart ?? true) await telephony.start();
   return {
     telephony,
     simulator,
