@@ -74,13 +74,15 @@ describe('replaying recorded Asterisk 22 sessions over TCP', () => {
   });
 
   it('d: stores the click-to-call answered by the client as outbound, agent 1001, talk 10 s', async () => {
-    await replayThroughProduct('d-outbound-answered');
+    const { agents } = await replayThroughProduct('d-outbound-answered');
+    expect(agents.find((agent) => agent.extension === '1001')).toMatchObject({ state: 'ready' });
     const call = await repository().findByLinkedid('1795358588.26');
     expect(call).toMatchObject({ direction: 'outbound', agentExtension: '1001', calledNumber: '+73432001122', result: 'answered', talkSeconds: 10, contactId, active: false });
   });
 
   it('e: stores the click-to-call to a busy client as busy', async () => {
-    await replayThroughProduct('e-outbound-busy');
+    const { agents } = await replayThroughProduct('e-outbound-busy');
+    expect(agents.find((agent) => agent.extension === '1002')).toMatchObject({ state: 'ready', queues: ['sales', 'support'] });
     const call = await repository().findByLinkedid('1795358607.30');
     expect(call).toMatchObject({ direction: 'outbound', agentExtension: '1002', calledNumber: '+73432000486', result: 'busy', talkSeconds: null, active: false });
   });
