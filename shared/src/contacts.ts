@@ -6,8 +6,8 @@ import { callRecordSchema } from './calls.js';
 export const SEGMENTS = ['A', 'B', 'C'] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
-/** Where a card's zone came from: typed by a person, inferred from its number, or unknown. */
-export const TIME_ZONE_SOURCES = ['manual', 'number', 'none'] as const;
+/** Where a card's zone came from: typed by a person, its city, its main number, or unknown. */
+export const TIME_ZONE_SOURCES = ['manual', 'address', 'number', 'none'] as const;
 export type TimeZoneSource = (typeof TIME_ZONE_SOURCES)[number];
 
 export const contactTimeZoneSchema = z.object({

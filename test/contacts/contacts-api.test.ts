@@ -104,6 +104,17 @@ describe('contact cards over HTTP', () => {
     expect(idaho.body.contact.timeZone).toEqual({ zone: null, source: 'number', candidates: ['America/Boise', 'America/Los_Angeles'] });
   });
 
+  it("takes the zone from the card's city over a mobile number's range, and follows a changed city", async () => {
+    const created = await create(agent, { name: 'Mobile Client', phones: ['+7 916 555-12-34'], city: 'Vladivostok' });
+    expect(created.body.contact.timeZone).toEqual({ zone: 'Asia/Vladivostok', source: 'address', candidates: ['Asia/Vladivostok'] });
+    const moved = await call<{ contact: Contact }>(agent, 'PATCH', `/api/contacts/${created.body.contact.id}`, { city: 'Yekaterinburg' });
+    expect(moved.body.contact.timeZone.zone).toBe('Asia/Yekaterinburg');
+    const typed = await call<{ contact: Contact }>(agent, 'PATCH', `/api/contacts/${created.body.contact.id}`, { timeZone: 'Asia/Omsk' });
+    const cityAgain = await call<{ contact: Contact }>(agent, 'PATCH', `/api/contacts/${created.body.contact.id}`, { city: 'Moscow' });
+    expect(typed.body.contact.timeZone.source).toBe('manual');
+    expect(cityAgain.body.contact.timeZone).toMatchObject({ zone: 'Asia/Omsk', source: 'manual' });
+  });
+
   it('adds a note that shows on the timeline, newest first', async () => {
     const { body } = await create(agent, { name: 'Timeline Client', phones: ['+48 22 123 45 67'] });
     const id = body.contact.id;

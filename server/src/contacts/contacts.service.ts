@@ -22,6 +22,7 @@ import { createDealRepository, type DealRepository } from '../deals/deal.reposit
 import { AppError } from '../http/app-error.js';
 import type { Clock } from '../platform/clock.js';
 import { settingsRepositoryFor, type SettingsRepository } from '../settings/settings.repository.js';
+import { zoneFromAddress } from './address-timezone.js';
 import { createContactCalls, type ContactCalls } from './contact-calls.js';
 import { ImportFileError, planImport, readContactsCsv, type ImportTarget } from './contact-import.js';
 import { mergeContactRecords, recordOf } from './contact-merge.js';
@@ -93,14 +94,18 @@ export function createContactsService({ connection, clock, locate = defaultLocat
     return { zone, source: 'manual', candidates: [zone] };
   }
 
-  /** Country, region and (unless typed by hand) the zone, from the main number. */
-  async function locateCard(phones: readonly string[], zone: ContactTimeZone | null) {
+  /**
+   * Country and region from the main number; the zone typed by hand, else from the city, else from
+   * the number (a city beats a number: mobile ranges say little about where the client lives).
+   */
+  async function locateCard(phones: readonly string[], manual: ContactTimeZone | null, city: string | null) {
     const main = phones[0];
     const location = main ? await locate(main) : null;
+    const country = location?.country ?? null;
     return {
-      country: location?.country ?? null,
+      country,
       region: location?.region ?? null,
-      timeZone: zone ?? location?.timeZone ?? { zone: null, source: 'none' as const, candidates: [] },
+      timeZone: manual ?? zoneFromAddress(city, country) ?? location?.timeZone ?? { zone: null, source: 'none' as const, candidates: [] },
     };
   }
 
@@ -117,7 +122,7 @@ export function createContactsService({ connection, clock, locate = defaultLocat
 
   async function recordFromInput(input: CreateContactInput, by: User | null, config: CompanySettings): Promise<ContactRecord> {
     const phones = normalizePhones(input.phones, config.defaultCountry as CountryCode);
-    const location = await locateCard(phones, input.timeZone ? manualZone(input.timeZone) : null);
+    const location = await locateCard(phones, input.timeZone ? manualZone(input.timeZone) : null, input.city);
     return {
       name: input.name,
       company: input.company,
@@ -205,9 +210,10 @@ export function createContactsService({ connection, clock, locate = defaultLocat
       const config = await settings.get();
       const phones = input.phones ? normalizePhones(input.phones, config.defaultCountry as CountryCode) : current.phones;
       let { country, region, timeZone } = current;
-      // The main number decides country, region and (unless typed by hand) the zone; timeZone: null asks to infer again.
-      if (phones[0] !== current.phones[0] || input.timeZone === null) {
-        const found = await locateCard(phones, null);
+      // A new main number or city re-derives the zone unless it was typed by hand; timeZone: null asks to derive it again.
+      const isCityChanged = input.city !== undefined && input.city !== current.city;
+      if (phones[0] !== current.phones[0] || isCityChanged || input.timeZone === null) {
+        const found = await locateCard(phones, null, input.city !== undefined ? input.city : current.city);
         ({ country, region } = found);
         if (current.timeZone.source !== 'manual' || input.timeZone === null) timeZone = found.timeZone;
       }
