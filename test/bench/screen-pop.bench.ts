@@ -124,6 +124,7 @@ async function main(): Promise<void> {
       });
     }
     await Contacts.collection.insertMany(docs, { ordered: false });
+    if ((start + batch) % 100_000 === 0) console.log(`  … ${(start + batch).toLocaleString('en')} contacts stored`);
   }
   await seedDemoContacts(connection);
   const insertSeconds = (performance.now() - insertStarted) / 1000;
