@@ -251,16 +251,70 @@ export function parseSort(sort: unknown): SortSpec {
   return Object.entries(sort).map(([path, dir]) => [path, Number(dir) < 0 ? -1 : 1]);
 }
 
-/** Sorts documents by a sort spec with MongoDB's semantics; stable for equal keys. */
-export function sortDocuments<T extends Doc>(docs: T[], spec: SortSpec): T[] {
-  if (spec.length === 0) return docs;
-  const keyed = docs.map((doc) => ({ doc, keys: spec.map(([path, dir]) => sortKeyOf(doc, path, dir)) }));
-  keyed.sort((a, b) => {
+interface Keyed<T> {
+  item: T;
+  keys: unknown[];
+  /** Arrival order: equal keys keep it, so the sort is stable. */
+  order: number;
+}
+
+function keyedComparator<T>(spec: SortSpec): (a: Keyed<T>, b: Keyed<T>) => number {
+  return (a, b) => {
     for (let i = 0; i < spec.length; i += 1) {
       const diff = compareValues(a.keys[i], b.keys[i]);
       if (diff !== 0) return diff * (spec[i]?.[1] ?? 1);
     }
-    return 0;
+    return a.order - b.order;
+  };
+}
+
+/**
+ * Items in sort order with MongoDB's semantics; stable for equal keys. With `limit`, only the
+ * first `limit` are kept, using a bounded heap instead of sorting everything (a "latest 20"
+ * over a large collection without a suitable index).
+ */
+export function sortBy<T>(items: T[], docOf: (item: T) => Doc, spec: SortSpec, limit = 0): T[] {
+  if (spec.length === 0) return limit > 0 ? items.slice(0, limit) : items;
+  const compare = keyedComparator<T>(spec);
+  const keyed = (item: T, order: number): Keyed<T> => ({ item, order, keys: spec.map(([path, dir]) => sortKeyOf(docOf(item), path, dir)) });
+  if (limit <= 0 || limit * 4 >= items.length) {
+    const all = items.map(keyed).sort(compare);
+    return (limit > 0 ? all.slice(0, limit) : all).map((entry) => entry.item);
+  }
+  // Max-heap of the best `limit` so far: its root is the worst of them.
+  const heap: Array<Keyed<T>> = [];
+  const siftDown = (start: number) => {
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && compare(heap[left] as Keyed<T>, heap[worst] as Keyed<T>) > 0) worst = left;
+      if (right < heap.length && compare(heap[right] as Keyed<T>, heap[worst] as Keyed<T>) > 0) worst = right;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst] as Keyed<T>, heap[i] as Keyed<T>];
+      i = worst;
+    }
+  };
+  items.forEach((item, order) => {
+    const entry = keyed(item, order);
+    if (heap.length < limit) {
+      heap.push(entry);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (compare(heap[i] as Keyed<T>, heap[parent] as Keyed<T>) <= 0) break;
+        [heap[i], heap[parent]] = [heap[parent] as Keyed<T>, heap[i] as Keyed<T>];
+        i = parent;
+      }
+    } else if (compare(entry, heap[0] as Keyed<T>) < 0) {
+      heap[0] = entry;
+      siftDown(0);
+    }
   });
-  return keyed.map((entry) => entry.doc);
+  return heap.sort(compare).map((entry) => entry.item);
+}
+
+/** Sorts documents by a sort spec with MongoDB's semantics; stable for equal keys. */
+export function sortDocuments<T extends Doc>(docs: T[], spec: SortSpec): T[] {
+  return sortBy(docs, (doc) => doc, spec);
 }

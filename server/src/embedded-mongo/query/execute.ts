@@ -6,7 +6,7 @@
 import { Query } from 'mingo';
 import type { Collection } from '../storage/collection.js';
 import type { StoredRecord } from '../storage/secondary-index.js';
-import { parseSort, sortDocuments, type Doc, type SortSpec } from './bson-order.js';
+import { parseSort, sortBy, type Doc } from './bson-order.js';
 import { candidates, planQuery, type Plan } from './planner.js';
 import { compileSimpleFilter } from './simple-filter.js';
 
@@ -41,20 +41,12 @@ export function findRecords(collection: Collection | undefined, { filter = {}, s
     found.push(rec);
     if (found.length >= stopAfter) break;
   }
-  const ordered = isOrdered ? found : sortRecords(found, spec);
+  const ordered = isOrdered ? found : sortBy(found, (rec) => rec.doc, spec, limit > 0 ? skip + limit : 0);
   return limit > 0 ? ordered.slice(skip, skip + limit) : skip > 0 ? ordered.slice(skip) : ordered;
 }
 
 export function findDocuments(collection: Collection | undefined, options: FindOptions): Doc[] {
   return findRecords(collection, options).map((rec) => rec.doc);
-}
-
-function sortRecords(records: StoredRecord[], spec: SortSpec): StoredRecord[] {
-  const byDoc = new Map<Doc, StoredRecord>(records.map((rec) => [rec.doc, rec]));
-  return sortDocuments(
-    records.map((rec) => rec.doc),
-    spec,
-  ).map((doc) => byDoc.get(doc) as StoredRecord);
 }
 
 /** The plan a query would use, for explain and the planner's tests. */

@@ -66,3 +66,14 @@ describe('query planner', () => {
     expect([...candidates(mixed, plan)].map((rec) => rec.doc._id)).toEqual([1]);
   });
 });
+
+describe('sorting without an index', () => {
+  it('keeps only the first documents of a limited sort, stable for equal keys', async () => {
+    const { sortBy } = await import('./bson-order.js');
+    const docs = Array.from({ length: 1000 }, (_, i) => ({ _id: i, v: (i * 37) % 100 }));
+    const top = sortBy(docs, (doc) => doc, parseSort({ v: -1 }), 15);
+    const full = sortBy(docs, (doc) => doc, parseSort({ v: -1 }));
+    expect(top).toEqual(full.slice(0, 15));
+    expect(top.slice(0, 3).map((doc) => doc._id)).toEqual([27, 127, 227]);
+  });
+});
