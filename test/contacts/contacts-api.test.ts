@@ -115,6 +115,15 @@ describe('contact cards over HTTP', () => {
     expect(cityAgain.body.contact.timeZone).toMatchObject({ zone: 'Asia/Omsk', source: 'manual' });
   });
 
+  it("refuses an agent taking another agent's client, lets a supervisor reassign it", async () => {
+    const agent2 = await server.login('agent2');
+    const card = (await create(agent, { name: 'Owned Client', phones: ['+7 495 321-00-11'] })).body.contact;
+    const taken = await call<ErrorBody>(agent2, 'PATCH', `/api/contacts/${card.id}`, { ownerId: agent2.user.id });
+    expect(taken.status).toBe(403);
+    const reassigned = await call<{ contact: Contact }>(supervisor, 'PATCH', `/api/contacts/${card.id}`, { ownerId: agent2.user.id });
+    expect(reassigned.body.contact.ownerId).toBe(agent2.user.id);
+  });
+
   it('adds a note that shows on the timeline, newest first', async () => {
     const { body } = await create(agent, { name: 'Timeline Client', phones: ['+48 22 123 45 67'] });
     const id = body.contact.id;

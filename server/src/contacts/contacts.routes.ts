@@ -60,7 +60,7 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
   router.patch('/:id', requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const input = parseInput(updateContactSchema, req.body);
-    res.json({ contact: await contacts.update(id, input) });
+    res.json({ contact: await contacts.update(id, input, currentUser(res)) });
   });
 
   router.delete('/:id', requireRole('manager', 'admin'), async (req, res) => {

@@ -24,6 +24,7 @@ import type { Clock } from '../platform/clock.js';
 import { settingsRepositoryFor, type SettingsRepository } from '../settings/settings.repository.js';
 import { zoneFromAddress } from './address-timezone.js';
 import { createContactCalls, type ContactCalls } from './contact-calls.js';
+import { ownerChangeRefusal } from './contact-ownership.js';
 import { ImportFileError, planImport, readContactsCsv, type ImportTarget } from './contact-import.js';
 import { mergeContactRecords, recordOf } from './contact-merge.js';
 import { contactSearchFilter } from './contact-search.js';
@@ -45,7 +46,8 @@ export interface ContactsService {
   findByPhone(typed: string): Promise<Contact | null>;
   list(query: ListContactsQuery): Promise<ListContactsResponse>;
   create(input: CreateContactInput, by: User | null): Promise<Contact>;
-  update(id: string, input: UpdateContactInput): Promise<Contact>;
+  /** `by` null: a system change (import, merge); otherwise ownership rules apply. */
+  update(id: string, input: UpdateContactInput, by: User | null): Promise<Contact>;
   remove(id: string): Promise<void>;
   addNote(id: string, text: string, by: User): Promise<TimelineItem>;
   timeline(id: string, options: { limit: number; before?: string | undefined }): Promise<TimelineItem[]>;
@@ -205,8 +207,10 @@ export function createContactsService({ connection, clock, locate = defaultLocat
       return contacts.insert(await recordFromInput(input, by, config));
     },
 
-    async update(id, input) {
+    async update(id, input, by) {
       const current = await get(id);
+      const refusal = by && input.ownerId !== undefined ? ownerChangeRefusal(by, current, input.ownerId) : null;
+      if (refusal) throw AppError.forbidden(refusal);
       const config = await settings.get();
       const phones = input.phones ? normalizePhones(input.phones, config.defaultCountry as CountryCode) : current.phones;
       let { country, region, timeZone } = current;
