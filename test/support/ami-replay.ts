@@ -80,6 +80,8 @@ export interface ReplayServer {
   finished: Promise<void>;
   /** Virtual time: base + the recording's `t` of the last chunk sent (ms since epoch). */
   now(): number;
+  /** With `manualStart`: starts streaming the recording to the connected client. */
+  begin(): void;
   /** Cuts the client's connection now (the next connection replays from where it stopped). */
   cut(): void;
   close(): Promise<void>;
@@ -93,6 +95,20 @@ export interface ReplayOptions {
   speed?: number;
   /** Bytes to send instead of/in addition to the recording, after it (bad input tests). */
   extra?: Buffer[];
+  /** Wait for `begin()` instead of streaming once the client's resync actions are answered. */
+  manualStart?: boolean;
+}
+
+/** The PBX of the recordings before each scenario: agents 1001–1003 idle in both queues. */
+function idleQueueStatus(actionId: string): string {
+  let out = '';
+  for (const queue of ['support', 'sales']) {
+    out += `Event: QueueParams\r\nQueue: ${queue}\r\nMax: 0\r\nStrategy: rrmemory\r\nCalls: 0\r\nHoldtime: 0\r\nTalkTime: 0\r\nCompleted: 0\r\nAbandoned: 0\r\nServiceLevel: 20\r\nServicelevelPerf: 0.0\r\nServicelevelPerf2: 0.0\r\nWeight: 0\r\nActionID: ${actionId}\r\n\r\n`;
+    for (const extension of ['1001', '1002', '1003']) {
+      out += `Event: QueueMember\r\nQueue: ${queue}\r\nName: Agent ${extension}\r\nLocation: Local/${extension}@agents/n\r\nStateInterface: Custom:agent${extension}\r\nMembership: static\r\nPenalty: 0\r\nCallsTaken: 0\r\nLastCall: 0\r\nLastPause: 0\r\nLoginTime: 1795358512\r\nInCall: 0\r\nStatus: 1\r\nPaused: 0\r\nPausedReason: \r\nWrapuptime: 0\r\nActionID: ${actionId}\r\n\r\n`;
+    }
+  }
+  return out;
 }
 
 /**
@@ -122,6 +138,7 @@ export async function startAmiReplay(options: ReplayOptions): Promise<ReplayServ
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let current: net.Socket | null = null;
 
+  let beginCurrent: () => void = () => undefined;
   const server = net.createServer((socket) => {
     current?.destroy();
     current = socket;
@@ -134,6 +151,7 @@ export async function startAmiReplay(options: ReplayOptions): Promise<ReplayServ
       streaming = true;
       void stream(socket);
     };
+    beginCurrent = startStreaming;
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
       let end = buffer.indexOf('\r\n\r\n');
@@ -145,17 +163,19 @@ export async function startAmiReplay(options: ReplayOptions): Promise<ReplayServ
         const actionId = String(frame.actionid ?? '');
         if (action === 'login') {
           socket.write(`Response: Success\r\nActionID: ${actionId}\r\nMessage: Authentication accepted\r\n\r\n`);
-          setTimeout(startStreaming, 1500).unref();
+          if (!options.manualStart) setTimeout(startStreaming, 1500).unref();
         } else if (action === 'ping') {
           socket.write(`Response: Success\r\nActionID: ${actionId}\r\nPing: Pong\r\nTimestamp: ${(virtual / 1000).toFixed(6)}\r\n\r\n`);
         } else if (action === 'coreshowchannels' || action === 'queuestatus' || action === 'queuesummary') {
           const complete = { coreshowchannels: 'CoreShowChannelsComplete', queuestatus: 'QueueStatusComplete', queuesummary: 'QueueSummaryComplete' }[action];
+          const items = action === 'queuestatus' ? idleQueueStatus(actionId) : '';
           socket.write(
             `Response: Success\r\nActionID: ${actionId}\r\nEventList: start\r\nMessage: list will follow\r\n\r\n` +
-              `Event: ${complete}\r\nActionID: ${actionId}\r\nEventList: Complete\r\nListItems: 0\r\n\r\n`,
+              items +
+              `Event: ${complete}\r\nActionID: ${actionId}\r\nEventList: Complete\r\nListItems: ${items ? 8 : 0}\r\n\r\n`,
           );
           resyncAnswered += 1;
-          if (resyncAnswered >= 3) setTimeout(startStreaming, 20);
+          if (resyncAnswered >= 3 && !options.manualStart) setTimeout(startStreaming, 20);
         } else if (action === 'logoff') {
           socket.end(`Response: Goodbye\r\nActionID: ${actionId}\r\nMessage: Thanks for all the fish.\r\n\r\n`);
         } else if (action) {
@@ -193,6 +213,7 @@ export async function startAmiReplay(options: ReplayOptions): Promise<ReplayServ
     port: address.port,
     finished,
     now: () => virtual,
+    begin: () => beginCurrent(),
     cut: () => current?.destroy(),
     close: () =>
       new Promise<void>((resolve) => {

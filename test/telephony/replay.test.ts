@@ -3,7 +3,7 @@ import { createCallRepository } from '../../server/src/calls/call.repository.js'
 import { createTelephony, type TelephonyService } from '../../server/src/telephony/index.js';
 import pino from 'pino';
 import { startAmiReplay, type Scenario } from '../support/ami-replay.js';
-import { startTestDatabase, type TestDatabase } from '../support/pbx.js';
+import { startTestDatabase, waitFor, type TestDatabase } from '../support/pbx.js';
 
 let db: TestDatabase;
 let contactId: string;
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 /** Serves one recording over TCP to the product's AMI client and returns what was stored. */
 async function replayThroughProduct(scenario: Scenario) {
-  const replay = await startAmiReplay({ scenarios: [scenario] });
+  const replay = await startAmiReplay({ scenarios: [scenario], manualStart: true });
   const telephony: TelephonyService = createTelephony({
     ami: { host: '127.0.0.1', port: replay.port, username: 'crm', secret: 'crm-secret' },
     mode: 'external',
@@ -30,13 +30,19 @@ async function replayThroughProduct(scenario: Scenario) {
   });
   const ringing: string[] = [];
   telephony.on('agent:ringing', ({ extension }) => ringing.push(extension));
+  const transitions: string[] = [];
+  telephony.on('agent:state', (status) => transitions.push(`${status.extension}:${status.state}`));
   try {
     await telephony.start();
+    await waitFor(() => telephony.status().up, 'AMI up');
+    // The resync answers (agents idle in both queues) are in before the recording starts.
+    await telephony.flushed();
+    replay.begin();
     await replay.finished;
     await telephony.flushed();
     const agents = telephony.agentStates();
     const rna = ['1001', '1002', '1003'].map((extension) => telephony.ringNoAnswerCount(extension));
-    return { agents, ringing, rna };
+    return { agents, ringing, rna, transitions };
   } finally {
     await telephony.stop();
     await replay.close();
@@ -47,7 +53,8 @@ const repository = () => createCallRepository(db.connection);
 
 describe('replaying recorded Asterisk 22 sessions over TCP', () => {
   it('a: stores one answered inbound call: agent 1001, wait 3 s, talk 11 s, linked to the caller’s card', async () => {
-    const { ringing, agents } = await replayThroughProduct('a-inbound-answered-caller-hangup');
+    const { ringing, agents, transitions } = await replayThroughProduct('a-inbound-answered-caller-hangup');
+    expect(transitions.filter((item) => item.startsWith('1001:'))).toEqual(['1001:ready', '1001:ringing', '1001:on-call', '1001:ready']);
     const call = await repository().findByLinkedid('1795358516.0');
     expect(call).toMatchObject({
       direction: 'inbound',
@@ -66,7 +73,8 @@ describe('replaying recorded Asterisk 22 sessions over TCP', () => {
   });
 
   it('b: stores one abandoned call after 20 s with 1002 (ring-no-answer) and 1003 rung', async () => {
-    const { rna, agents } = await replayThroughProduct('b-inbound-abandon');
+    const { rna, agents, transitions } = await replayThroughProduct('b-inbound-abandon');
+    expect(transitions.filter((item) => item.startsWith('1002:'))).toEqual(['1002:ready', '1002:ringing', '1002:ready']);
     const call = await repository().findByLinkedid('1795358533.4');
     expect(call).toMatchObject({ direction: 'inbound', result: 'abandoned', waitSeconds: 20, ringingAgents: ['1002', '1003'], agentExtension: null, active: false });
     expect(rna).toEqual([0, 1, 0]);
