@@ -266,6 +266,8 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
         return;
       case 'call-ended':
         emit('call:ended', latest.get(effect.call.linkedid) ?? effect.call);
+        // Without storage nothing else releases the record.
+        if (!repository) latest.delete(effect.call.linkedid);
         return;
       case 'call-merged':
         latest.delete(effect.from);
