@@ -256,6 +256,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
         latest.set(call.linkedid, call);
         schedulePersist(call.linkedid);
         emit('call:changed', call);
+        if (!repository && !call.active && call.endedAt !== null && model.getState(call.linkedid)?.notified.ended) latest.delete(call.linkedid);
         return;
       }
       case 'agent-ringing':
