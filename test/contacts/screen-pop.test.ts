@@ -152,6 +152,13 @@ describe('screen-pop for a ringing call, with the demo contacts in the store', (
     expect(pop.localTime?.facts).toMatchObject({ isInsideCallingWindow: false, nextAllowedAt: '2026-02-10T10:00:00.000Z' });
   });
 
+  it("answers a card's local time for click-to-dial: New York is asleep at 04:00", async () => {
+    const john = await createContactRepository(server.connection).findByPhone('+12125550143');
+    const response = await fetch(`${server.baseUrl}/api/contacts/${john?.id}/local-time`, { headers: { authorization: `Bearer ${agent.token}` } });
+    const { localTime } = (await response.json()) as { localTime: { facts: { localTime: string; isInsideCallingWindow: boolean } } };
+    expect(localTime.facts).toMatchObject({ localTime: '2026-02-10T04:00:05.000-05:00', isInsideCallingWindow: false });
+  });
+
   it('finds the card by number when the call still names a card merged away', async () => {
     const pop = await screenPop.forRinging({ extension: '1001', call: ringing({ contactId: '0123456789abcdef01234567' }) });
     expect(pop.contact?.name).toBe('Ivan Petrov');

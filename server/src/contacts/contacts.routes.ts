@@ -75,6 +75,11 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
     res.json({ items: await contacts.timeline(id, { limit, before }) });
   });
 
+  router.get('/:id/local-time', requireAuth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json({ localTime: await contacts.localTime(id) });
+  });
+
   router.post('/:id/notes', requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const { text } = parseInput(createNoteSchema, req.body);

@@ -2,6 +2,8 @@ import {
   checkCustomFields,
   isValidTimeZone,
   normalizePhone,
+  localTimeFacts,
+  type ClientLocalTime,
   type CompanySettings,
   type Contact,
   type ContactRef,
@@ -51,6 +53,8 @@ export interface ContactsService {
   remove(id: string): Promise<void>;
   addNote(id: string, text: string, by: User): Promise<TimelineItem>;
   timeline(id: string, options: { limit: number; before?: string | undefined }): Promise<TimelineItem[]>;
+  /** The client's clock and calling-window facts now (click-to-dial asks before calling outside it). */
+  localTime(id: string): Promise<ClientLocalTime>;
   merge(keptId: string, otherId: string): Promise<MergeContactsResponse>;
   importCsv(request: { csv: string; dryRun: boolean; onDuplicate: DuplicatePolicy }, by: User): Promise<ImportContactsReport>;
 }
@@ -244,6 +248,18 @@ export function createContactsService({ connection, clock, locate = defaultLocat
       const contact = await get(id);
       const note = await contacts.addNote({ contactId: contact.id, text, authorId: by.id, authorName: by.displayName, createdAt: clock.now() });
       return { kind: 'note', at: note.createdAt, note };
+    },
+
+    async localTime(id) {
+      const [contact, config] = await Promise.all([get(id), settings.get()]);
+      const { zone } = contact.timeZone;
+      return {
+        phone: contact.phones[0] ?? null,
+        country: contact.country,
+        region: contact.region,
+        timeZone: contact.timeZone,
+        facts: zone ? localTimeFacts({ zone, agentZone: config.companyTimeZone, now: clock.now(), window: config.callingWindow }) : null,
+      };
     },
 
     timeline: async (id, options) => {
