@@ -69,4 +69,16 @@ describe('agent state', () => {
     expect(agents.get('1001')).toMatchObject({ state: 'on-call', queues: ['sales'] });
     expect(agents.get('1002')).toMatchObject({ state: 'offline', queues: [] });
   });
+
+  it('is in wrap-up after a call until the outcome is pressed, then ready (or paused if paused meanwhile)', () => {
+    const { board: agents, changes } = board();
+    agents.membership({ extension: '1001', queue: 'support', device: 'idle', paused: false, pauseReason: null }, T0);
+    agents.activity('1001', 'on-call', T0 + 1);
+    agents.wrapUp('1001', true, T0 + 2);
+    expect(agents.get('1001')?.state).toBe('on-call');
+    agents.activity('1001', 'idle', T0 + 3);
+    expect(agents.get('1001')).toMatchObject({ state: 'wrap-up', since: new Date(T0 + 3).toISOString() });
+    agents.wrapUp('1001', false, T0 + 4);
+    expect(changes.map((change) => change.state)).toEqual(['ready', 'on-call', 'wrap-up', 'ready']);
+  });
 });

@@ -25,6 +25,8 @@ interface Agent {
   since: number;
   /** Ring-no-answer count since the board started (a supervisor figure). */
   ringNoAnswer: number;
+  /** After-call work: set by the outcome flow until the agent presses an outcome. */
+  wrapUp: boolean;
 }
 
 /** Asterisk device state codes as QueueMemberStatus / QueueMember report them. */
@@ -99,6 +101,13 @@ export class AgentBoard {
     this.agent(extension, at).ringNoAnswer += 1;
   }
 
+  /** After-call work begins (call ended, outcome pending) or ends (outcome pressed). */
+  wrapUp(extension: string, active: boolean, at: number): void {
+    const agent = this.agent(extension, at);
+    agent.wrapUp = active;
+    this.settle(agent, at);
+  }
+
   /**
    * Replaces membership with a full QueueStatus listing (after a reconnect): queues an agent
    * no longer appears in are dropped; agents in no queue go offline.
@@ -121,7 +130,7 @@ export class AgentBoard {
   private agent(extension: string, at: number): Agent {
     let agent = this.agents.get(extension);
     if (!agent) {
-      agent = { extension, queues: new Map(), activity: 'idle', state: 'offline', pauseReason: null, since: at, ringNoAnswer: 0 };
+      agent = { extension, queues: new Map(), activity: 'idle', state: 'offline', pauseReason: null, since: at, ringNoAnswer: 0, wrapUp: false };
       this.agents.set(extension, agent);
     }
     return agent;
@@ -137,14 +146,15 @@ export class AgentBoard {
   }
 }
 
-/** On a call or ringing beats paused (the supervisor needs to see the call); no queue = offline. */
-export function deriveState(agent: { queues: Map<string, { paused: boolean; pauseReason: string | null }>; activity: DeviceActivity }): {
+/** On a call or ringing beats wrap-up, wrap-up beats paused (the supervisor needs to see the call); no queue = offline. */
+export function deriveState(agent: { queues: Map<string, { paused: boolean; pauseReason: string | null }>; activity: DeviceActivity; wrapUp?: boolean }): {
   state: AgentState;
   pauseReason: string | null;
 } {
   if (agent.activity === 'unavailable') return { state: 'offline', pauseReason: null };
   if (agent.activity === 'on-call') return { state: 'on-call', pauseReason: null };
   if (agent.activity === 'ringing') return { state: 'ringing', pauseReason: null };
+  if (agent.wrapUp) return { state: 'wrap-up', pauseReason: null };
   if (agent.queues.size === 0) return { state: 'offline', pauseReason: null };
   const memberships = [...agent.queues.values()];
   if (memberships.every((membership) => membership.paused)) {

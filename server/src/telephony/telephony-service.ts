@@ -118,6 +118,8 @@ export interface TelephonyService {
   /** Simulator only: drive the simulated phone of an extension as the agent's console. */
   simPhone(extension: string, command: PhoneCommand): Promise<void>;
   activeCalls(): CallRecord[];
+  /** After-call work (the outcome flow): the agent shows `wrap-up` while free of calls, until cleared. */
+  setWrapUp(extension: string, active: boolean): void;
   agentStates(): AgentStatus[];
   agentState(extension: string): AgentStatus | null;
   ringNoAnswerCount(extension: string): number;
@@ -577,6 +579,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       await run({ action: 'SimPhone', extension, command });
     },
     activeCalls: () => model.activeCalls().map((call) => latest.get(call.linkedid) ?? call),
+    setWrapUp: (extension, active) => board.wrapUp(extension, active, now()),
     agentStates: () => board.list(),
     agentState: (extension) => board.get(extension),
     ringNoAnswerCount: (extension) => board.ringNoAnswerCount(extension),
