@@ -197,7 +197,7 @@ describe('query operators', () => {
 
 describe('update operators', () => {
   it('applies $push with $each/$sort/$slice, $addToSet, $pull, $pop, $unset, $rename, $min/$max, $mul, $currentDate', async () => {
-    const coll = db.collection('updates');
+    const coll = db.collection<{ scores: number[]; fresh?: number[]; set: string[]; list: number[]; old?: number; low: number; high: number; price?: number; renamed?: number; touchedAt?: Date }>('updates');
     const { insertedId: _id } = await coll.insertOne({ scores: [5], set: ['a'], list: [1, 2, 3, 2], old: 1, low: 5, high: 5, price: 10 });
     await coll.updateOne(
       { _id },

@@ -39,7 +39,7 @@ describe('indexes', () => {
   });
 
   it('refuses a duplicate on a multikey unique index with keyPattern and keyValue', async () => {
-    const contacts = db.collection('contacts');
+    const contacts = db.collection<{ name: string; phones: string[] }>('contacts');
     await contacts.createIndex({ phones: 1 }, { unique: true });
     await contacts.insertOne({ name: 'Ann', phones: ['+74951110000', '+74951110001'] });
     const error = (await contacts.insertOne({ name: 'Bob', phones: ['+74951110001'] }).catch((e: unknown) => e)) as Record<string, unknown>;

@@ -129,7 +129,8 @@ describe('persistence', () => {
     await store.close();
     const [journal] = journalFiles(dbPath);
     const bytes = fs.readFileSync(journal as string);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
     fs.writeFileSync(journal as string, bytes);
     await expect(startEmbeddedMongo({ dbPath, port: 0, logger: quiet })).rejects.toThrow(path.basename(journal as string));
     expect(fs.readFileSync(journal as string).equals(bytes)).toBe(true);

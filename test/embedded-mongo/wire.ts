@@ -40,7 +40,7 @@ export async function connectRaw(url: string): Promise<RawClient> {
   let isClosed = false;
   const waiting: Array<() => void> = [];
   const wake = () => waiting.splice(0).forEach((resolve) => resolve());
-  socket.on('data', (chunk) => {
+  socket.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);
     wake();
   });

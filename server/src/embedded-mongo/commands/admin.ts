@@ -3,7 +3,6 @@
  * version 21) without compression, authentication, sessions-based transactions or replication.
  */
 import os from 'node:os';
-import { calculateObjectSize } from 'bson';
 import { MongoCommandError } from '../errors.js';
 import { MAX_MESSAGE_SIZE_BYTES } from '../wire/message-reader.js';
 import type { CommandContext, CommandHandler } from './context.js';
@@ -97,7 +96,7 @@ const dbStats: CommandHandler = (_command, context) => {
   for (const collection of collections) {
     objects += collection.count;
     indexes += collection.indexes.size + 1;
-    for (const rec of collection.byId.values()) dataSize += calculateObjectSize(rec.doc);
+    for (const rec of collection.byId.values()) dataSize += rec.encodedSize;
   }
   return {
     db: context.db,

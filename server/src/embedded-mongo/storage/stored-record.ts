@@ -3,7 +3,7 @@
  * snapshot (one shared buffer, invisible to the garbage collector) and are decoded only when
  * a query first touches them: that is what makes a million documents load in seconds.
  */
-import { deserialize } from 'bson';
+import { calculateObjectSize, deserialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
 import { rawObjectIdHex, readTopLevelFields } from './raw-bson.js';
 
@@ -60,6 +60,11 @@ export class StoredRecord {
   /** The id-map key read from the bytes when `_id` is an ObjectId (the common case). */
   rawIdHex(): string | undefined {
     return this.rawBuffer === undefined ? undefined : rawObjectIdHex(this.rawBuffer, this.rawOffset);
+  }
+
+  /** Encoded size in bytes, without decoding a document that is still encoded. */
+  get encodedSize(): number {
+    return this.rawBuffer === undefined ? calculateObjectSize(this.decoded as Doc) : this.rawBuffer.readInt32LE(this.rawOffset);
   }
 
   /** What a snapshot writes: the raw bytes when still encoded (copied as they are), else the document. */

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCodes } from '../errors.js';
-import { commandNameOf, runCommand, wantsJournalAck } from '../commands/dispatcher.js';
+import { runCommand, wantsJournalAck } from '../commands/dispatcher.js';
 import type { CommandContext, ServerInfo } from '../commands/context.js';
 import type { CursorRegistry } from '../commands/cursors.js';
 import type { Store } from '../storage/store.js';
@@ -33,9 +33,14 @@ export class WireServer {
   private readonly sockets = new Set<net.Socket>();
   private nextConnectionId = 1;
 
+  private readonly reaper: NodeJS.Timeout;
+
   constructor(private readonly options: WireServerOptions) {
     this.tcp = net.createServer((socket) => this.accept(socket));
     this.tcp.on('error', (error) => options.logger.error({ err: error }, 'embedded mongo server error'));
+    // Cursors a client abandoned (crashed app, unclosed cursor) are dropped after 10 idle minutes.
+    this.reaper = setInterval(() => options.cursors.reapIdle(), 60_000);
+    this.reaper.unref();
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -54,6 +59,7 @@ export class WireServer {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.reaper);
     const closed = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
@@ -110,6 +116,5 @@ export class WireServer {
     if (reply.ok === 1 && wantsJournalAck(request.body)) await this.options.durability.sync();
     if (request.isFireAndForget || socket.destroyed) return;
     socket.write(encodeReply(request, reply));
-    if (commandNameOf(request.body) === 'endSessions') context.cursors.reapIdle();
   }
 }
