@@ -163,4 +163,51 @@ describe('the AMI connection', () => {
     await telephony.stop();
     await peer.close();
   });
+
+  it('reads an older Asterisk: LF-only lines, a QueueStatus without EventList: start, legacy events and Response: Follows', async () => {
+    const server = net.createServer((socket) => {
+      socket.write('Asterisk Call Manager/1.3\n');
+      let buffer = '';
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString('latin1');
+        let end = buffer.indexOf('\r\n\r\n');
+        while (end >= 0) {
+          const frame = parseBlock(buffer.slice(0, end)) ?? {};
+          buffer = buffer.slice(end + 4);
+          end = buffer.indexOf('\r\n\r\n');
+          const id = String(frame.actionid ?? '');
+          const action = String(frame.action ?? '').toLowerCase();
+          if (action === 'login') {
+            socket.write(`Response: Success\nActionID: ${id}\nMessage: Authentication accepted\n\nEvent: FullyBooted\nPrivilege: system,all\nStatus: Fully Booted\n\n`);
+            // Asterisk 11 names and a CLI answer the CRM never asked for.
+            socket.write('Event: Join\nPrivilege: call,all\nChannel: SIP/trunk-0001\nCallerID: 123\nQueue: support\nPosition: 1\nCount: 1\nUniqueid: 1413884970.1\n\n');
+            socket.write('Response: Follows\nPrivilege: Command\nActionID: someone-else\nNo such command\n--END COMMAND--\n\n');
+          } else if (action === 'queuestatus') {
+            socket.write(
+              `Response: Success\nActionID: ${id}\nMessage: Queue status will follow\n\n` +
+                `Event: QueueParams\nQueue: support\nMax: 0\nStrategy: ringall\nCalls: 0\nHoldtime: 3\nTalkTime: 303\nCompleted: 60\nAbandoned: 5\nServiceLevel: 0\nServicelevelPerf: 0.0\nWeight: 0\nActionID: ${id}\n\n` +
+                `Event: QueueMember\nQueue: support\nName: Agent 1001\nLocation: SIP/1001\nStateInterface: SIP/1001\nMembership: dynamic\nPenalty: 0\nCallsTaken: 2\nLastCall: 1413884970\nStatus: 1\nPaused: 1\nActionID: ${id}\n\n` +
+                `Event: QueueStatusComplete\nActionID: ${id}\n\n`,
+            );
+          } else if (action === 'queuesummary' || action === 'coreshowchannels') {
+            socket.write(`Response: Success\nActionID: ${id}\n\nEvent: ${action === 'queuesummary' ? 'QueueSummaryComplete' : 'CoreShowChannelsComplete'}\nActionID: ${id}\nEventList: Complete\nListItems: 0\n\n`);
+          } else if (action === 'ping') {
+            socket.write(`Response: Success\nActionID: ${id}\nPing: Pong\n\n`);
+          }
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { logger, lines } = capturingLogger();
+    const telephony = startTestTelephony({ port: (server.address() as net.AddressInfo).port, connection: db.connection, persist: false, logger });
+    await telephony.start();
+    await waitFor(() => telephony.agentState('1001')?.state === 'paused', 'the member from the old QueueStatus');
+    const [support] = await telephony.queueStatus();
+    expect(support).toMatchObject({ name: 'support', completed: 60, abandoned: 5, members: [{ extension: '1001', paused: true }] });
+    expect(lines.map((line) => line.reason)).toContain('unknown event Join');
+    expect(telephony.status().up).toBe(true);
+    await telephony.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 });
