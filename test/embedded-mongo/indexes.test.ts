@@ -136,4 +136,49 @@ describe('indexes', () => {
       expect(limited).toEqual(expected.slice(0, 3));
     }
   });
+
+  it('answers a lookup by phone from the index, examining one document (explain)', async () => {
+    const contacts = db.collection('explained');
+    await contacts.createIndex({ phones: 1 }, { unique: true });
+    await contacts.createIndex({ dueAt: 1 });
+    await contacts.insertMany(
+      Array.from({ length: 2_000 }, (_, i) => ({ name: `c${i}`, phones: [`+7900${String(i).padStart(7, '0')}`], dueAt: new Date(Date.UTC(2026, 2, 2) + i * 60_000) })),
+    );
+    const byPhone = await contacts.find({ phones: '+79000001234' }).explain('executionStats');
+    expect(stagesOf(byPhone.queryPlanner)).toContain('IXSCAN');
+    expect(indexNamesOf(byPhone.queryPlanner)).toContain('phones_1');
+    expect(byPhone.executionStats).toMatchObject({ nReturned: 1, totalDocsExamined: 1 });
+
+    const { _id } = (await contacts.findOne({ name: 'c7' })) as { _id: unknown };
+    const byId = await contacts.find({ _id }).explain('executionStats');
+    expect(byId.executionStats.totalDocsExamined).toBe(1);
+    expect(stagesOf(byId.queryPlanner)).not.toContain('COLLSCAN');
+
+    const due = await contacts
+      .find({ dueAt: { $gte: new Date(Date.UTC(2026, 2, 2, 10)) } })
+      .sort({ dueAt: 1 })
+      .limit(5)
+      .explain('executionStats');
+    expect(indexNamesOf(due.queryPlanner)).toContain('dueAt_1');
+    expect(stagesOf(due.queryPlanner)).not.toContain('SORT');
+    expect(due.executionStats.totalDocsExamined).toBe(5);
+
+    const byName = await contacts.find({ name: 'c5' }).explain('executionStats');
+    expect(stagesOf(byName.queryPlanner)).toContain('COLLSCAN');
+  });
 });
+
+/** Every `stage` named anywhere in an explain plan (plan shapes differ across server versions). */
+function stagesOf(plan: unknown): string[] {
+  return collect(plan, 'stage');
+}
+
+function indexNamesOf(plan: unknown): string[] {
+  return collect(plan, 'indexName');
+}
+
+function collect(value: unknown, field: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => collect(item, field));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === field && typeof inner === 'string' ? [inner] : collect(inner, field)));
+}

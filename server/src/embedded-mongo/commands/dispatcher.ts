@@ -6,6 +6,7 @@ import { MongoCommandError, toErrorReply } from '../errors.js';
 import type { Doc } from '../query/bson-order.js';
 import { adminCommands } from './admin.js';
 import { catalogCommands } from './catalog.js';
+import { explain } from './explain.js';
 import type { CommandContext, CommandHandler } from './context.js';
 import { readCommands } from './read.js';
 import { writeCommands } from './write.js';
@@ -15,6 +16,7 @@ const handlers: Record<string, CommandHandler> = {
   ...catalogCommands,
   ...readCommands,
   ...writeCommands,
+  explain,
 };
 
 export const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes']);
@@ -29,6 +31,10 @@ export function runCommand(command: Doc, context: CommandContext): Doc {
   const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
   if (!handler) {
     return toErrorReply(new MongoCommandError('CommandNotFound', `no such command: '${name}'`));
+  }
+  if (command.txnNumber !== undefined) {
+    // As a standalone MongoDB does: transactions and retryable writes need a replica set.
+    return toErrorReply(new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos'));
   }
   try {
     return handler(command, context);

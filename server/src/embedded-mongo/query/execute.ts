@@ -26,8 +26,18 @@ export function compileFilter(filter: Doc | undefined): (doc: Doc) => boolean {
   return (doc) => query.test(doc);
 }
 
+/** What running a query did, for `explain` with executionStats. */
+export interface ExecutionStats {
+  plan: Plan | undefined;
+  /** Whether a sort had to be done in memory (the plan could not deliver the order). */
+  sortedInMemory: boolean;
+  docsExamined: number;
+  nReturned: number;
+}
+
 /** Matching records in result order, honouring skip and limit. */
-export function findRecords(collection: Collection | undefined, { filter = {}, sort, skip = 0, limit = 0 }: FindOptions): StoredRecord[] {
+export function findRecords(collection: Collection | undefined, options: FindOptions, stats?: ExecutionStats): StoredRecord[] {
+  const { filter = {}, sort, skip = 0, limit = 0 } = options;
   if (!collection) return [];
   const spec = parseSort(sort);
   const plan = planQuery(collection, filter, spec);
@@ -36,13 +46,17 @@ export function findRecords(collection: Collection | undefined, { filter = {}, s
   // In index order (or with no sort) the scan can stop as soon as the page is full.
   const stopAfter = isOrdered && limit > 0 ? skip + limit : Infinity;
   const found: StoredRecord[] = [];
+  let examined = 0;
   for (const rec of candidates(collection, plan)) {
+    examined += 1;
     if (!matches(rec.doc)) continue;
     found.push(rec);
     if (found.length >= stopAfter) break;
   }
   const ordered = isOrdered ? found : sortBy(found, (rec) => rec.doc, spec, limit > 0 ? skip + limit : 0);
-  return limit > 0 ? ordered.slice(skip, skip + limit) : skip > 0 ? ordered.slice(skip) : ordered;
+  const page = limit > 0 ? ordered.slice(skip, skip + limit) : skip > 0 ? ordered.slice(skip) : ordered;
+  if (stats) Object.assign(stats, { plan, sortedInMemory: !isOrdered, docsExamined: examined, nReturned: page.length });
+  return page;
 }
 
 export function findDocuments(collection: Collection | undefined, options: FindOptions): Doc[] {
