@@ -39,7 +39,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Integration tests start real servers (store, PBX simulator, Chromium); two cores.
+          // They run after the fast unit projects, in their own group (vitest needs one per maxWorkers).
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

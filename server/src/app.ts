@@ -93,6 +93,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     redisUrl: config.redis.url,
     sessionRecheckMs: config.realtime.sessionRecheckMs,
+    hasPhoneControl: () => telephony?.health().mode === 'simulator',
   });
 
   const context: AppContext = {

@@ -17,6 +17,8 @@ import { systemClock } from './platform/clock.js';
 import { startBanner } from './platform/start-banner.js';
 import type { AppTelephony } from './platform/telephony-port.js';
 import { seedDemoData } from './seed/seed.js';
+import { startTelephony } from './telephony/index.js';
+import { startLeaseKeeper } from './live-state/lease-keeper.js';
 
 function readConfig(): AppConfig {
   try {
@@ -93,30 +95,41 @@ async function main(): Promise<void> {
       : createMemoryLiveState();
     cleanups.push({ name: 'live state', run: () => liveState.close() });
 
-    // 3. Telephony — WIRING GOES HERE (lead):
-    //    - config.ami.host === null → `startPbxSimulator({ port: 0, ... })` and point
-    //      `createTelephony({ ami: { host: '127.0.0.1', port: sim.port, username, secret }, mode: 'simulator', connection,
-    //      logger, clock: systemClock, defaultCountry: config.company.defaultCountry })` at it; otherwise
-    //      `createTelephony({ ami: config.ami, mode: 'external', ... })`.
-    //    - With Redis (several instances) only the lease holder connects:
-    //      `startLeaseKeeper({ store: liveState, name: 'ami-connection', onAcquired: () => telephony.start(), onLost: () => telephony.stop(), logger })`;
-    //      alone, just `await telephony.start()`.
-    //    - Push `{ name: 'telephony', run: () => telephony.close() }` (and the simulator's close) onto `cleanups`
-    //      AFTER 'live state', so it closes first and flushes call records before mongoose closes.
-    //    - Set `amiTarget` to `127.0.0.1:<port>` for the start banner.
-    //    Until then /healthz reports AMI as down (never faked).
-    const telephony: AppTelephony | null = null;
-    const amiTarget: string | null = null;
-
-    const metrics = createMetrics();
-    app = await createApp({ config, connection, liveState, telephony, clock: systemClock, logger, metrics });
-
-    // 4. Demo data into an empty database.
+    // 3. Demo data into an empty database (before telephony: the simulator's callers are the demo contacts).
     let isSeeded = false;
     if (config.seedDemo) {
       const result = await seedDemoData({ connection, logger, clock: systemClock });
       isSeeded = result.seeded;
     }
+
+    // 4. Telephony: a real Asterisk (AMI_HOST) or the built-in PBX simulator. With Redis, several
+    //    instances share the work and only the holder of the AMI lease connects.
+    const metrics = createMetrics();
+    const started = await startTelephony({
+      ami: config.ami,
+      defaultCountry: config.company.defaultCountry,
+      connection,
+      logger,
+      clock: systemClock,
+      // AMI counters reach /metrics through createApp (trackTelephonyMetrics), not here.
+      autoStart: config.redis.url === null,
+    });
+    // Closes before live state and mongoose (cleanups run in reverse), so call records are flushed.
+    cleanups.push({ name: 'telephony', run: () => started.close() });
+    if (config.redis.url !== null) {
+      const keeper = startLeaseKeeper({
+        store: liveState,
+        name: 'ami-connection',
+        onAcquired: () => started.telephony.start(),
+        onLost: () => started.telephony.stop(),
+        logger,
+      });
+      cleanups.push({ name: 'AMI lease', run: () => keeper.stop() });
+    }
+    const telephony: AppTelephony = started.telephony;
+    const amiTarget = started.amiTarget;
+
+    app = await createApp({ config, connection, liveState, telephony, clock: systemClock, logger, metrics });
 
     // 5. Listen.
     const { httpServer } = app;

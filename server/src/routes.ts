@@ -1,5 +1,7 @@
 import type { Router } from 'express';
+import { createAgentCalls, type AgentCalls } from './agent-calls/index.js';
 import { createAuthRouter } from './auth/auth.routes.js';
+import { createCallsRouter } from './calls/calls.routes.js';
 import { createContactsRouter } from './contacts/contacts.routes.js';
 import { createDealsRouter } from './deals/deals.routes.js';
 import type { AppContext } from './platform/app-context.js';
@@ -29,15 +31,26 @@ export function domainRouters(ctx: AppContext): DomainRouter[] {
     { path: '/api/auth', router: createAuthRouter(ctx) },
     { path: '/api/users', router: createUsersRouter(ctx) },
     { path: '/api/queues', router: createQueuesRouter(ctx) },
+    { path: '/api/calls', router: createCallsRouter(ctx) },
     { path: '/api/contacts', router: createContactsRouter(ctx) },
     { path: '/api/deals', router: createDealsRouter(ctx) },
     { path: '/api/settings', router: createSettingsRouter(ctx) },
   ];
 }
 
-export function domainSocketHandlers(_ctx: AppContext): SocketRegistrar[] {
-  return [];
+/** Domains whose socket handlers and background work share one instance per app. */
+const agentCallsByApp = new WeakMap<AppContext, AgentCalls>();
+function agentCalls(ctx: AppContext): AgentCalls {
+  let instance = agentCallsByApp.get(ctx);
+  if (!instance) agentCallsByApp.set(ctx, (instance = createAgentCalls(ctx)));
+  return instance;
+}
+
+export function domainSocketHandlers(ctx: AppContext): SocketRegistrar[] {
+  return [agentCalls(ctx).socket];
 }
 
 /** Starts domain background work once the app is built (subscriptions to telephony, timers). */
-export async function startDomains(_ctx: AppContext): Promise<void> {}
+export async function startDomains(ctx: AppContext): Promise<void> {
+  agentCalls(ctx).start();
+}

@@ -18,6 +18,7 @@ export const dialRequestSchema = z.object({
   confirmOutsideWindow: z.boolean().default(false),
 });
 export type DialRequest = z.input<typeof dialRequestSchema>;
+export type DialInput = z.infer<typeof dialRequestSchema>;
 
 export interface DialAccepted {
   /** Identifies this dial attempt in later `call:dial-progress` pushes. */

@@ -77,9 +77,19 @@ export interface RealtimeOptions {
   redisUrl: string | null;
   /** How often connected sockets re-check their session; 0 turns it off. */
   sessionRecheckMs?: number;
+  /** Whether agents can drive their phone from the console (the PBX simulator can, a real PBX cannot). */
+  hasPhoneControl?: () => boolean;
 }
 
-export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl, sessionRecheckMs = 60_000 }: RealtimeOptions): Realtime {
+export function createRealtime({
+  httpServer,
+  sessions,
+  logger,
+  metrics,
+  redisUrl,
+  sessionRecheckMs = 60_000,
+  hasPhoneControl = () => false,
+}: RealtimeOptions): Realtime {
   const io: AppServer = new Server(httpServer, {
     serveClient: false,
     // Same origin only (the consoles are served by this server); cookies go with the handshake.
@@ -145,7 +155,7 @@ export function createRealtime({ httpServer, sessions, logger, metrics, redisUrl
         logger.error({ err: error, login }, 'A socket handler failed to register');
       }
     }
-    socket.emit('session:ready', { userId, login, role, extension });
+    socket.emit('session:ready', { userId, login, role, extension, phoneControl: extension !== null && hasPhoneControl() });
   });
 
   let isRechecking = false;

@@ -1,0 +1,87 @@
+import { dialRequestSchema, phoneActionSchema, PHONE_CONTROL_UNAVAILABLE, type CallRecord } from '@crm/shared';
+import { AppError } from '../http/app-error.js';
+import type { AppContext } from '../platform/app-context.js';
+import { onCommand } from '../realtime/command.js';
+import type { SocketRegistrar } from '../realtime/realtime.js';
+import type { ScreenPopService } from '../screen-pop/screen-pop.service.js';
+import type { TelephonyService } from '../telephony/index.js';
+import type { Dialer } from './dialer.js';
+
+const WITH_PHONE = ['agent', 'supervisor', 'manager', 'admin'] as const;
+
+function requireExtension(extension: string | null): string {
+  if (!extension) throw new AppError('NO_EXTENSION', { status: 409, message: 'Your user has no phone extension; ask an admin to set one' });
+  return extension;
+}
+
+function requireTelephony(ctx: AppContext): TelephonyService {
+  if (!ctx.telephony) throw new AppError('TELEPHONY_UNAVAILABLE', { status: 503, message: 'The phone system is not connected' });
+  return ctx.telephony;
+}
+
+/** The call an agent is in or being rung for right now, if any. */
+export function currentCallOf(telephony: Pick<TelephonyService, 'activeCalls' | 'agentState'>, extension: string): CallRecord | null {
+  const isRinging = telephony.agentState(extension)?.state === 'ringing';
+  const calls = telephony.activeCalls().filter((call) => !call.endedAt);
+  return (
+    calls.find((call) => call.answeredAt && call.agentExtension === extension) ??
+    (isRinging ? calls.find((call) => !call.answeredAt && call.ringingAgents.includes(extension)) : undefined) ??
+    null
+  );
+}
+
+/** Socket commands of the agent's desk: click-to-dial, the simulated phone, the current call after a reload. */
+export function agentCallsSocket(ctx: AppContext, { dialer, screenPop }: { dialer: Dialer | null; screenPop: ScreenPopService }): SocketRegistrar {
+  const deps = { logger: ctx.logger, metrics: ctx.metrics };
+  return (socket) => {
+    onCommand(
+      socket,
+      'call:dial',
+      {
+        roles: WITH_PHONE,
+        schema: dialRequestSchema,
+        handler: (input, { user }) => {
+          if (!dialer) throw new AppError('TELEPHONY_UNAVAILABLE', { status: 503, message: 'The phone system is not connected' });
+          return dialer.dial(user, input);
+        },
+      },
+      deps,
+    );
+
+    onCommand(
+      socket,
+      'phone:control',
+      {
+        roles: WITH_PHONE,
+        schema: phoneActionSchema,
+        handler: async ({ action }, { user }) => {
+          const telephony = requireTelephony(ctx);
+          if (telephony.health().mode !== 'simulator') {
+            throw new AppError(PHONE_CONTROL_UNAVAILABLE, { status: 409, message: 'Use your desk phone: this PBX cannot be controlled from the console' });
+          }
+          await telephony.simPhone(requireExtension(user.extension), action);
+          return { ok: true as const };
+        },
+      },
+      deps,
+    );
+
+    onCommand(
+      socket,
+      'call:current',
+      {
+        roles: WITH_PHONE,
+        handler: async (_input, { user }) => {
+          if (!ctx.telephony || !user.extension) return { active: false };
+          const call = currentCallOf(ctx.telephony, user.extension);
+          if (!call) return { active: false };
+          const pop = await screenPop.forRinging({ extension: user.extension, call });
+          socket.emit('call:ringing', pop);
+          if (call.answeredAt && call.agentExtension === user.extension) socket.emit('call:answered', { call });
+          return { active: true };
+        },
+      },
+      deps,
+    );
+  };
+}

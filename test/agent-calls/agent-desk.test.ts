@@ -1,0 +1,188 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  CallRingingPayload,
+  ClientToServerEvents,
+  DialAccepted,
+  DialProgressPayload,
+  ListCallsResponse,
+  ServerToClientEvents,
+  SessionReadyPayload,
+} from '@crm/shared';
+import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
+import { manualClock } from '../../server/src/platform/clock.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestPbx, startTestTelephony, waitFor } from '../support/pbx.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A logged-in console: its socket and every push it received, in order. */
+interface Console {
+  socket: ClientSocket;
+  ready: SessionReadyPayload;
+  received: Array<{ event: string; payload: unknown }>;
+}
+
+const IVAN = '+73432001122';
+
+async function openConsole(app: TestApp, login: string, sockets: ClientSocket[]): Promise<Console> {
+  const { token } = await app.login(login);
+  const socket: ClientSocket = connect(app.baseUrl, { reconnection: false, auth: { token } });
+  sockets.push(socket);
+  const received: Console['received'] = [];
+  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  const ready = await new Promise<SessionReadyPayload>((resolve, reject) => {
+    socket.once('session:ready', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, ready, received };
+}
+
+function pushes<T>(console: Console, event: string): T[] {
+  return console.received.filter((item) => item.event === event).map((item) => item.payload as T);
+}
+
+function dial(console: Console, request: Parameters<ClientToServerEvents['call:dial']>[0]): Promise<Ack<DialAccepted>> {
+  return new Promise((resolve) => console.socket.emit('call:dial', request, resolve));
+}
+
+describe("the agent's desk against the PBX simulator", () => {
+  let pbx: PbxSimulator;
+  let app: TestApp;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    pbx = await startTestPbx();
+    app = await startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection }) });
+    // Only agent 1001 takes queue calls in these tests.
+    await app.context.telephony!.queuePause({ extension: '1002', paused: true, reason: 'training' });
+    await app.context.telephony!.queuePause({ extension: '1003', paused: true, reason: 'lunch' });
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await pbx?.close();
+  });
+
+  it("pops Ivan Petrov's card with Yekaterinburg time on agent1's screen only, then follows answer and hang-up", async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    const agent2 = await openConsole(app, 'agent2', sockets);
+
+    const callId = pbx.placeInboundCall({ from: IVAN, name: 'Ivan Petrov', queue: 'support', patienceSeconds: 60, talkSeconds: 11 });
+
+    const pop = await waitFor(() => pushes<CallRingingPayload>(agent1, 'call:ringing')[0], 'the screen-pop on agent1');
+    expect(pop.call.id).toBe(callId);
+    expect(pop.call.callerNumber).toBe(IVAN);
+    expect(pop.contact?.name).toBe('Ivan Petrov');
+    expect(pop.localTime?.facts?.zone).toBe('Asia/Yekaterinburg');
+    expect(pop.localTime?.facts?.offsetToAgentLabel).toBe('+2 h');
+
+    await waitFor(() => pushes(agent1, 'call:answered')[0], 'call:answered on agent1');
+    const ended = await waitFor(() => pushes<{ call: { id: string; result: string } }>(agent1, 'call:ended')[0], 'call:ended on agent1');
+    expect(ended.call).toMatchObject({ id: callId, result: 'answered' });
+
+    expect(pushes(agent2, 'call:ringing')).toEqual([]);
+    expect(pushes(agent2, 'call:answered')).toEqual([]);
+  });
+
+  it('tells the console it may drive the simulated phone, and answers it from the console', async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    expect(agent1.ready.phoneControl).toBe(true);
+    // Any phone command makes the phone human-driven: it no longer answers by itself.
+    await app.context.telephony!.simPhone('1001', 'attach');
+    try {
+      pbx.placeInboundCall({ from: '+74232001234', queue: 'support', patienceSeconds: 60, talkSeconds: 600 });
+      const pop = await waitFor(() => pushes<CallRingingPayload>(agent1, 'call:ringing')[0], 'the pop of an unknown caller');
+      expect(pop.contact).toBeNull();
+      expect(pop.localTime?.timeZone.zone).toBe('Asia/Vladivostok');
+
+      // A reload mid-call: a fresh console asks for the current call and gets the pop back.
+      const reloaded = await openConsole(app, 'agent1', sockets);
+      const current = await new Promise<Ack<{ active: boolean }>>((resolve) => reloaded.socket.emit('call:current', resolve));
+      expect(current).toEqual({ data: { active: true } });
+      expect(pushes<CallRingingPayload>(reloaded, 'call:ringing')[0]?.call.id).toBe(pop.call.id);
+
+      const answered = await new Promise<Ack<{ ok: true }>>((resolve) => agent1.socket.emit('phone:control', { action: 'answer' }, resolve));
+      expect(answered).toEqual({ data: { ok: true } });
+      await waitFor(() => pushes(agent1, 'call:answered')[0], 'call:answered after answering from the console');
+
+      await new Promise((resolve) => agent1.socket.emit('phone:control', { action: 'hangup' }, resolve));
+      const ended = await waitFor(() => pushes<{ call: { result: string } }>(agent1, 'call:ended')[0], 'call:ended after hanging up');
+      expect(ended.call.result).toBe('answered');
+    } finally {
+      await app.context.telephony!.simPhone('1001', 'detach');
+    }
+  });
+
+  it.each([
+    { behaviour: { kind: 'answer' as const, ringSeconds: 2, talkSeconds: 5 }, number: '+73432005501', outcome: 'answered', result: 'answered' },
+    { behaviour: { kind: 'busy' as const }, number: '+73432005502', outcome: 'client-busy', result: 'busy' },
+    { behaviour: { kind: 'no-answer' as const }, number: '+73432005503', outcome: 'client-no-answer', result: 'no-answer' },
+  ])('click-to-dial to a client who is $outcome reports it in words and stores an outbound call', async ({ behaviour, number, outcome, result }) => {
+    pbx.setDestinationBehaviour(number, behaviour);
+    const agent1 = await openConsole(app, 'agent1', sockets);
+
+    const accepted = await dial(agent1, { number });
+    if (!('data' in accepted)) throw new Error(`dial refused: ${accepted.error.message}`);
+    expect(accepted.data.number).toBe(number);
+
+    const finished = await waitFor(
+      () => pushes<DialProgressPayload>(agent1, 'call:dial-progress').find((progress) => progress.stage === 'finished'),
+      'the end of the dial',
+      40_000,
+    );
+    expect(finished).toMatchObject({ dialId: accepted.data.dialId, outcome });
+    expect(pushes<DialProgressPayload>(agent1, 'call:dial-progress').map((progress) => progress.stage)).toContain('ringing-client');
+
+    const { token } = await app.login('supervisor');
+    const calls = await waitFor(async () => {
+      const response = await fetch(`${app.baseUrl}/api/calls?direction=outbound&number=${encodeURIComponent(number)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await response.json()) as ListCallsResponse;
+      return body.items.find((call) => call.endedAt) ? body.items : null;
+    }, 'the stored outbound call');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ direction: 'outbound', calledNumber: number, agentExtension: '1001', result });
+  });
+
+  it('refuses to dial an unknown number badly typed, naming the problem', async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    const refused = await dial(agent1, { number: '12' });
+    expect(refused).toMatchObject({ error: { code: 'INVALID_PHONE_NUMBER' } });
+  });
+});
+
+describe('dialing outside the client calling window', () => {
+  let pbx: PbxSimulator;
+  let app: TestApp;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    pbx = await startTestPbx();
+    // 02:00 UTC is 07:00 in Yekaterinburg: before the default 09:00–21:00 window.
+    app = await startTestApp({
+      clock: manualClock('2026-11-23T02:00:00.000Z'),
+      telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection }),
+    });
+  });
+  afterAll(async () => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+    await app?.stop();
+    await pbx?.close();
+  });
+
+  it('asks for confirmation with the next allowed time, then dials once confirmed', async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    const refused = await dial(agent1, { number: IVAN });
+    expect(refused).toMatchObject({
+      error: { code: 'OUTSIDE_CALLING_WINDOW', details: { zone: 'Asia/Yekaterinburg', nextAllowedAt: '2026-11-23T04:00:00.000Z' } },
+    });
+
+    const confirmed = await dial(agent1, { number: IVAN, confirmOutsideWindow: true });
+    expect(confirmed).toMatchObject({ data: { number: IVAN } });
+  });
+});
