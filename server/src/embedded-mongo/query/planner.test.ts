@@ -77,3 +77,31 @@ describe('sorting without an index', () => {
     expect(top.slice(0, 3).map((doc) => doc._id)).toEqual([27, 127, 227]);
   });
 });
+
+describe('unique index hash filled in the background', () => {
+  it('finds every key through the tree while filling and through the hash after, including writes made meanwhile', async () => {
+    const { SecondaryIndex } = await import('../storage/secondary-index.js');
+    const { StoredRecord } = await import('../storage/stored-record.js');
+    const index = new SecondaryIndex({ key: { phone: 1 }, name: 'phone_1', unique: true });
+    const records = Array.from({ length: 120_000 }, (_, i) => new StoredRecord(i + 1, { _id: i, phone: `p${i}` }));
+    index.build(records);
+    // While filling: remove one captured key, move another, add a new one.
+    const removed = records[5] as InstanceType<typeof StoredRecord>;
+    index.remove(removed, [['p5']]);
+    const moved = records[7] as InstanceType<typeof StoredRecord>;
+    index.remove(moved, [['p7']]);
+    index.add(moved, [['p7-new']]);
+    const added = new StoredRecord(200_000, { _id: 'new', phone: 'fresh' });
+    index.add(added, [['fresh']]);
+    expect(index.findEqual(['p119999'])?.rid).toBe(120_000);
+    expect(index.findEqual(['p5'])).toBeUndefined();
+    expect(index.isFillingHash).toBe(true);
+    while (index.isFillingHash) await new Promise((resolve) => setImmediate(resolve));
+    expect(index.findEqual(['p5'])).toBeUndefined();
+    expect(index.findEqual(['p7'])).toBeUndefined();
+    expect(index.findEqual(['p7-new'])).toBe(moved);
+    expect(index.findEqual(['fresh'])).toBe(added);
+    expect(index.findEqual(['p119999'])?.rid).toBe(120_000);
+    expect(index.findEqual(['missing'])).toBeUndefined();
+  });
+});

@@ -16,6 +16,9 @@ const BTree = ((btreeModule as { default?: unknown }).default ?? btreeModule) as
 type BTreeOf<K, V> = btreeModule.default<K, V>;
 const { bulkLoad } = bulkLoadModule;
 const NODE_SIZE = 64;
+/** Indexes with more keys than this get their hash filled in the background. */
+const BACKGROUND_HASH_KEYS = 100_000;
+const HASH_SLICE_KEYS = 50_000;
 
 export { StoredRecord };
 
@@ -68,6 +71,11 @@ export class SecondaryIndex {
   private readonly hash: Map<unknown, StoredRecord> | undefined;
   /** Keys the hash cannot hold (ObjectIds, dates, big numbers…): lookups of a miss then ask the tree. */
   private unhashedKeys = 0;
+  /**
+   * While a large index's hash is filled in the background (after a restart), lookups use the
+   * tree, and values written meanwhile are remembered so stale captured entries are skipped.
+   */
+  private hashBuild: { dirty: Set<unknown> } | undefined;
   /** Set once any document put an array into an indexed field; changes what the planner may do. */
   isMultikey = false;
   private readonly partial: Query | undefined;
@@ -87,9 +95,15 @@ export class SecondaryIndex {
     return this.hash !== undefined;
   }
 
+  /** True while the hash is still being filled in the background (lookups use the tree). */
+  get isFillingHash(): boolean {
+    return this.hashBuild !== undefined;
+  }
+
   private hashAdd(values: unknown[], rec: StoredRecord): void {
     if (!this.hash) return;
     const [value] = values;
+    this.hashBuild?.dirty.add(value);
     if (isHashable(value)) this.hash.set(value, rec);
     else this.unhashedKeys += 1;
   }
@@ -97,8 +111,38 @@ export class SecondaryIndex {
   private hashRemove(values: unknown[], rec: StoredRecord): void {
     if (!this.hash) return;
     const [value] = values;
+    this.hashBuild?.dirty.add(value);
     if (!isHashable(value)) this.unhashedKeys -= 1;
     else if (this.hash.get(value) === rec) this.hash.delete(value);
+  }
+
+  /**
+   * Fills the hash from the keys captured at build time, a slice per event-loop turn, so a
+   * restart does not wait for it. A value written since the capture is already right in the
+   * hash (unique index: one record per value), so the captured entry for it is skipped.
+   */
+  private fillHash(keys: Array<IndexKey & { rec: StoredRecord }>): void {
+    const hash = this.hash as Map<unknown, StoredRecord>;
+    if (keys.length < BACKGROUND_HASH_KEYS) {
+      for (const key of keys) this.hashAdd(key.values, key.rec);
+      return;
+    }
+    const build = { dirty: new Set<unknown>() };
+    this.hashBuild = build;
+    let next = 0;
+    const step = () => {
+      if (this.hashBuild !== build) return;
+      const end = Math.min(keys.length, next + HASH_SLICE_KEYS);
+      for (; next < end; next += 1) {
+        const { values, rec } = keys[next] as IndexKey & { rec: StoredRecord };
+        const [value] = values;
+        if (!isHashable(value)) this.unhashedKeys += 1;
+        else if (!build.dirty.has(value)) hash.set(value, rec);
+      }
+      if (next < keys.length) setImmediate(step);
+      else this.hashBuild = undefined;
+    };
+    setImmediate(step);
   }
 
   /**
@@ -115,6 +159,7 @@ export class SecondaryIndex {
     keys.sort((a, b) => this.compareKeys(a, b));
     this.hash?.clear();
     this.unhashedKeys = 0;
+    this.hashBuild = undefined;
     if (this.isUnique) {
       for (let i = 1; i < keys.length; i += 1) {
         const previous = keys[i - 1] as IndexKey;
@@ -124,7 +169,7 @@ export class SecondaryIndex {
         }
       }
     }
-    for (const key of keys) this.hashAdd(key.values, key.rec);
+    if (this.hash) this.fillHash(keys);
     this.tree = bulkLoad<IndexKey, StoredRecord>(
       keys,
       keys.map((key) => key.rec),
@@ -201,7 +246,7 @@ export class SecondaryIndex {
 
   /** The first record whose key equals `values` exactly (any record id). */
   findEqual(values: unknown[]): StoredRecord | undefined {
-    if (this.hash && isHashable(values[0])) {
+    if (this.hash && !this.hashBuild && isHashable(values[0])) {
       const found = this.hash.get(values[0]);
       if (found || this.unhashedKeys === 0) return found;
     }
