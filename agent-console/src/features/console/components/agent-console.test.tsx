@@ -58,7 +58,7 @@ describe('agent console', () => {
     const ringing = buildCall();
     socket.emit('call:ringing', { call: ringing, contact: null, localTime: null });
     expect(await within(callPanel()).findByText('Number not in contacts')).toBeTruthy();
-    expect(within(callPanel()).getByText('+7 343 200 11 22')).toBeTruthy();
+    expect(within(callPanel()).getAllByText('+7 343 200 11 22').length).toBeGreaterThan(0);
     expect(within(callPanel()).getByText('Ringing')).toBeTruthy();
 
     socket.emit('call:answered', { call: { ...ringing, answeredAt: '2026-11-23T09:00:09.000Z', agentExtension: '1001' } });

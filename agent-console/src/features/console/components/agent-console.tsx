@@ -5,15 +5,18 @@ import type { User } from '@crm/shared';
 import { AppHeader, MAIN_CONTENT_ID, sessionKeys, SocketProvider, type CrmSocket } from '@crm/shared/ui/index.js';
 import { AgentStatusBar } from '../../agent-status/components/agent-status-bar.js';
 import { ContactSearch } from '../../contact-search/components/contact-search.js';
+import { ContactPanel } from '../../contacts/components/contact-panel.js';
+import { ContactWorkspaceProvider } from '../../contacts/hooks/contact-workspace.js';
 import { CurrentCallPanel } from '../../current-call/components/current-call-panel.js';
 import { useCurrentCall } from '../../current-call/hooks/use-current-call.js';
+import { DialProvider } from '../../dialing/hooks/dial-context.js';
 import { NextTaskPanel } from '../../next-task/components/next-task-panel.js';
 import { PhonePanel } from '../../phone/components/phone-panel.js';
 import { RecentCallsPanel } from '../../recent-calls/components/recent-calls-panel.js';
 
 function Workspace({ user }: { user: User }) {
   const { t } = useTranslation();
-  const current = useCurrentCall();
+  const current = useCurrentCall(user.extension);
   useEffect(() => {
     document.title = `${t('app.agentConsole')} · ${user.displayName}`;
   }, [t, user.displayName]);
@@ -25,7 +28,10 @@ function Workspace({ user }: { user: User }) {
       <main className="agent-layout" id={MAIN_CONTENT_ID} tabIndex={-1}>
         <div className="agent-layout__main">
           <ContactSearch />
-          <CurrentCallPanel current={current} />
+          <div className="agent-workspace">
+            <CurrentCallPanel current={current} />
+            <ContactPanel />
+          </div>
         </div>
         <aside className="agent-layout__side">
           <NextTaskPanel />
@@ -44,7 +50,11 @@ export function AgentConsole({ user, socket }: { user: User; socket?: CrmSocket 
   const onRefused = () => void queryClient.invalidateQueries({ queryKey: sessionKeys.me });
   return (
     <SocketProvider socket={socket} onRefused={onRefused}>
-      <Workspace user={user} />
+      <DialProvider>
+        <ContactWorkspaceProvider>
+          <Workspace user={user} />
+        </ContactWorkspaceProvider>
+      </DialProvider>
     </SocketProvider>
   );
 }

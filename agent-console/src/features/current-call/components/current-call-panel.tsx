@@ -1,11 +1,20 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatPhone } from '@crm/shared';
-import { EmptyState, useFormat, useNow } from '@crm/shared/ui/index.js';
+import { DEFAULT_CALLING_WINDOW, formatPhone, type ContactTimeZone, type ScreenPopContact } from '@crm/shared';
+import { EmptyState, useFormat, useHotkey, useNow } from '@crm/shared/ui/index.js';
+import { LeadSourcePrompt } from '../../contacts/components/lead-source-prompt.js';
+import { TimelineEntry, useStageName } from '../../contacts/components/timeline-entry.js';
+import { useContactWorkspace } from '../../contacts/hooks/contact-workspace.js';
+import { ClientLocalTime } from '../../local-time/components/client-local-time.js';
+import { useCompanySettings, useUserDirectory } from '../../settings/api.js';
 import type { CurrentCall } from '../hooks/use-current-call.js';
+import { UnknownCallerForm } from './unknown-caller-form.js';
 
 /** The number on the other end: the caller for inbound, the dialled client for outbound. */
-const clientNumber = ({ call }: CurrentCall) => (call.direction === 'inbound' ? call.callerNumber : call.calledNumber);
+const clientNumber = ({ call, localTime }: CurrentCall) =>
+  localTime?.phone ?? (call.direction === 'inbound' ? call.callerNumber : call.calledNumber);
+
+const NO_ZONE: ContactTimeZone = { zone: null, source: 'none', candidates: [] };
 
 function TalkTimer({ since }: { since: string }) {
   const format = useFormat();
@@ -13,44 +22,124 @@ function TalkTimer({ since }: { since: string }) {
   return <span className="tabular">{format.duration((now.getTime() - new Date(since).getTime()) / 1000)}</span>;
 }
 
-function CallSummary({ current }: { current: CurrentCall }) {
+/** Queue, direction and wait: where the call came from. */
+function CallLine({ current }: { current: CurrentCall }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const { call, contact, phase } = current;
+  const { call } = current;
   const number = clientNumber(current);
   return (
-    <div className="call-summary" data-phase={phase}>
-      <div className="call-summary__who">
-        <p className="call-summary__name">{contact ? contact.name : t('agent.call.unknownCaller')}</p>
-        {contact?.company && <p className="call-summary__company">{contact.company}</p>}
-        <p className="call-summary__number tabular">{number ? formatPhone(number) : t('agent.call.withheldNumber')}</p>
-      </div>
-      <dl className="facts">
-        <div>
-          <dt>{t('agent.call.queue')}</dt>
-          <dd>
-            {call.queue ?? t('agent.call.direct')} · {t(`callDirection.${call.direction}`)}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('agent.call.started')}</dt>
-          <dd className="tabular">{format.time(call.ringingAt ?? call.startedAt)}</dd>
-        </div>
-        {call.waitSeconds !== null && (
-          <div>
-            <dt>{t('agent.call.waited')}</dt>
-            <dd className="tabular">{format.duration(call.waitSeconds)}</dd>
-          </div>
+    <p className="pop__call-line">
+      <span className="pop__number tabular">{number ? formatPhone(number) : t('agent.call.withheldNumber')}</span>
+      <span className="muted">
+        {call.queue ?? t('agent.call.direct')} · {t(`callDirection.${call.direction}`)}
+        {call.waitSeconds !== null && ` · ${t('agent.pop.waited', { duration: format.duration(call.waitSeconds) })}`}
+      </span>
+    </p>
+  );
+}
+
+function ContactPop({ current, contact }: { current: CurrentCall; contact: ScreenPopContact }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const users = useUserDirectory();
+  const stageName = useStageName();
+  const { openCard } = useContactWorkspace();
+  useHotkey('o', () => openCard(contact.id));
+  const owner = contact.ownerId ? (users.get(contact.ownerId)?.displayName ?? null) : null;
+  const deal = contact.openDeal;
+  return (
+    <div className="pop__who">
+      <div className="pop__name-row">
+        <h3 className="pop__name">{contact.name}</h3>
+        {contact.vip && <span className="badge badge--warning pop__vip">{t('agent.contacts.vip')}</span>}
+        {contact.segment && (
+          <span className={`badge segment segment--${contact.segment}`}>{t('agent.contacts.segmentValue', { segment: contact.segment })}</span>
         )}
-        {phase === 'answered' && call.answeredAt && (
+      </div>
+      {contact.company && <p className="pop__company">{contact.company}</p>}
+      <CallLine current={current} />
+      <dl className="pop__facts">
+        {contact.tags.length > 0 && (
           <div>
-            <dt>{t('agent.call.talk')}</dt>
-            <dd>
-              <TalkTimer since={call.answeredAt} />
+            <dt>{t('agent.contacts.tags')}</dt>
+            <dd className="tags">
+              {contact.tags.map((tag) => (
+                <span key={tag} className="tag">
+                  {tag}
+                </span>
+              ))}
             </dd>
           </div>
         )}
+        <div>
+          <dt>{t('agent.contacts.owner')}</dt>
+          <dd>{owner ?? t('common.notSet')}</dd>
+        </div>
       </dl>
+      {deal ? (
+        <div className="pop__deal">
+          <p className="pop__deal-title">
+            <span className="pop__deal-label">{t('agent.pop.openDeal')}</span> {deal.title}
+          </p>
+          <p className="muted">
+            {stageName(deal.stage)}
+            {deal.amount !== null && ` · ${format.number(deal.amount, { style: 'currency', currency: deal.currency, maximumFractionDigits: 0 })}`}
+          </p>
+          <p className="pop__next-step">
+            {deal.nextStep ? t('agent.pop.nextStep', { step: deal.nextStep.text }) : t('agent.pop.noNextStep')}
+          </p>
+        </div>
+      ) : (
+        <p className="muted pop__deal pop__deal--none">{t('agent.pop.noOpenDeal')}</p>
+      )}
+      <div className="pop__history">
+        <p className="pop__section-title">{t('agent.pop.lastInteractions')}</p>
+        {contact.lastInteractions.length === 0 ? (
+          <p className="muted">{t('agent.pop.noInteractions')}</p>
+        ) : (
+          <ul className="pop__interactions">
+            {contact.lastInteractions.slice(0, 3).map((item, index) => (
+              <li key={`${item.kind}-${item.at}-${index}`}>
+                <TimelineEntry item={item} compact />
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {contact.leadSource === null && <LeadSourcePrompt contact={contact} />}
+      <div className="pop__actions">
+        <button type="button" className="button button--small" onClick={() => openCard(contact.id)} aria-keyshortcuts="O">
+          {t('agent.pop.openCard')}
+          <kbd className="kbd" aria-hidden="true">
+            O
+          </kbd>
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ScreenPop({ current }: { current: CurrentCall }) {
+  const { t } = useTranslation();
+  const { callingWindow } = useCompanySettings();
+  const callWindow = current.localTime?.facts?.window ?? callingWindow ?? DEFAULT_CALLING_WINDOW;
+  const timeZone = current.contact?.timeZone ?? current.localTime?.timeZone ?? NO_ZONE;
+  const number = clientNumber(current);
+  return (
+    <div className="pop" data-phase={current.phase}>
+      <ClientLocalTime timeZone={timeZone} window={callWindow} size="large" />
+      {current.contact ? (
+        <ContactPop current={current} contact={current.contact} />
+      ) : (
+        <div className="pop__who">
+          <div className="pop__name-row">
+            <h3 className="pop__name">{t('agent.call.unknownCaller')}</h3>
+          </div>
+          <CallLine current={current} />
+          {number ? <UnknownCallerForm key={number} number={number} localTime={current.localTime} /> : <p className="muted">{t('agent.pop.withheldHint')}</p>}
+        </div>
+      )}
     </div>
   );
 }
@@ -63,20 +152,27 @@ export function CurrentCallPanel({ current }: { current: CurrentCall | null }) {
   const { t } = useTranslation();
   const headingId = useId();
   return (
-    <section className="panel call-panel" aria-labelledby={headingId} aria-live="polite">
+    <section className="panel call-panel" aria-labelledby={headingId}>
       <header className="panel__header">
         <h2 className="panel__title" id={headingId}>
           {t('agent.call.heading')}
         </h2>
-        {current && (
-          <span className={`badge ${current.phase === 'ringing' ? 'badge--info call-panel__ringing' : 'badge--success'}`}>
-            {current.phase === 'ringing' ? t('agent.call.ringing') : t('agent.call.onCall')}
-          </span>
-        )}
+        <div className="call-panel__status" aria-live="polite">
+          {current && (
+            <span className={`badge ${current.phase === 'ringing' ? 'badge--info call-panel__ringing' : 'badge--success'}`}>
+              {current.phase === 'ringing' ? t('agent.call.ringing') : t('agent.call.onCall')}
+            </span>
+          )}
+          {current?.phase === 'answered' && current.call.answeredAt && (
+            <span className="call-panel__talk" title={t('agent.call.talk')}>
+              <TalkTimer since={current.call.answeredAt} />
+            </span>
+          )}
+        </div>
       </header>
-      <div className="panel__body">
+      <div className="panel__body call-panel__body">
         {current ? (
-          <CallSummary current={current} />
+          <ScreenPop key={current.call.linkedid} current={current} />
         ) : (
           <EmptyState icon="☎" title={t('agent.call.empty')} hint={t('agent.call.emptyHint')} />
         )}

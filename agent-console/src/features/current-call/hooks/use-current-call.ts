@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { CallRecord, ClientLocalTime, ScreenPopContact } from '@crm/shared';
-import { usePushedQuery, useSocketEvent } from '@crm/shared/ui/index.js';
+import { useEffect } from 'react';
+import type { CallRecord, ClientLocalTime, Contact, ScreenPopContact } from '@crm/shared';
+import { useOnReconnect, usePushedQuery, useSocket, useSocketEvent } from '@crm/shared/ui/index.js';
 import { recentCallsKeys } from '../../recent-calls/api.js';
 
 export interface CurrentCall {
@@ -16,22 +17,34 @@ export const currentCallKeys = {
 
 /**
  * The call on the agent's phone, kept in sync by the server's pushes: `call:ringing` opens the
- * pop, `call:answered` marks it answered, `call:ended` (or a ring that stopped) clears it.
+ * pop, `call:answered` marks it answered (or clears it when another agent took the call),
+ * `call:ended` clears it. On mount and after a reconnect the console asks for `call:current`, so a
+ * reload mid-call brings the call back and a call that ended meanwhile goes away.
  */
-export function useCurrentCall(): CurrentCall | null {
+export function useCurrentCall(extension: string | null): CurrentCall | null {
   const queryClient = useQueryClient();
+  const socket = useSocket();
   const update = (change: (current: CurrentCall | null) => CurrentCall | null) =>
     queryClient.setQueryData<CurrentCall | null>(currentCallKeys.current, (current) => change(current ?? null));
+
+  const askForCurrentCall = () => {
+    socket.emit('call:current', (answer) => {
+      if ('data' in answer && !answer.data.active) update(() => null);
+    });
+  };
+  // Once per socket; emits made before the socket connects are sent on connect.
+  useEffect(askForCurrentCall, [socket]);
+  useOnReconnect(askForCurrentCall);
 
   useSocketEvent('call:ringing', ({ call, contact, localTime }) => {
     update(() => ({ phase: 'ringing', call, contact, localTime }));
   });
   useSocketEvent('call:answered', ({ call }) => {
-    update((current) =>
-      current && current.call.linkedid === call.linkedid
-        ? { ...current, phase: 'answered', call }
-        : { phase: 'answered', call, contact: null, localTime: null },
-    );
+    const isAnsweredElsewhere = extension !== null && call.agentExtension !== null && call.agentExtension !== extension;
+    update((current) => {
+      if (current && current.call.linkedid === call.linkedid) return isAnsweredElsewhere ? null : { ...current, phase: 'answered', call };
+      return isAnsweredElsewhere ? current : { phase: 'answered', call, contact: null, localTime: null };
+    });
   });
   useSocketEvent('call:ended', ({ call }) => {
     update((current) => (current && current.call.linkedid !== call.linkedid ? current : null));
@@ -39,3 +52,24 @@ export function useCurrentCall(): CurrentCall | null {
   });
   return usePushedQuery<CurrentCall | null>(currentCallKeys.current, null);
 }
+
+/** Puts a card just saved (or edited) for the caller into the pop. */
+export function useUpdatePopContact(): (contact: Contact) => void {
+  const queryClient = useQueryClient();
+  return (contact) =>
+    queryClient.setQueryData<CurrentCall | null>(currentCallKeys.current, (current) => {
+      if (!current) return current ?? null;
+      const isCaller = current.contact?.id === contact.id || (current.contact === null && isSameNumber(current, contact));
+      if (!isCaller) return current;
+      return {
+        ...current,
+        contact: { ...contact, openDeal: current.contact?.openDeal ?? null, lastInteractions: current.contact?.lastInteractions ?? [] },
+        localTime: current.localTime ? { ...current.localTime, timeZone: contact.timeZone } : current.localTime,
+      };
+    });
+}
+
+const isSameNumber = (current: CurrentCall, contact: Contact) => {
+  const number = current.localTime?.phone ?? (current.call.direction === 'inbound' ? current.call.callerNumber : current.call.calledNumber);
+  return number !== null && contact.phones.includes(number);
+};

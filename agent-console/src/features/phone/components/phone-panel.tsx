@@ -1,12 +1,114 @@
-import { useId } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { User } from '@crm/shared';
+import type { Ack, PhoneAction, User } from '@crm/shared';
+import { useHotkey, useSocket } from '@crm/shared/ui/index.js';
 import type { CurrentCall } from '../../current-call/hooks/use-current-call.js';
+import { DialStatus } from '../../dialing/components/dial-status.js';
+import { useDial } from '../../dialing/hooks/dial-context.js';
+import { useSessionReady } from '../hooks/use-session-ready.js';
 
-/** The agent's phone line: which extension the calls ring and what it is doing now. */
+const SHORTCUTS: Record<PhoneAction, string> = { answer: 'A', reject: 'R', hangup: 'H' };
+
+class PhoneControlError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Answer / hang up / reject on the agent's simulated phone; explained away on a real PBX. */
+function Softphone({ current }: { current: CurrentCall | null }) {
+  const { t } = useTranslation();
+  const socket = useSocket();
+  const { attempt } = useDial();
+  const control = useMutation({
+    mutationFn: (action: PhoneAction) =>
+      new Promise<void>((resolve, reject) => {
+        socket.emit('phone:control', { action }, (answer: Ack<{ ok: true }>) =>
+          'error' in answer ? reject(new PhoneControlError(answer.error.code, answer.error.message)) : resolve(),
+        );
+      }),
+  });
+  const isRinging = current?.phase === 'ringing';
+  const isDialing = attempt !== null && attempt.error === null && attempt.stage !== 'finished';
+  const canHangUp = current?.phase === 'answered' || isDialing;
+  const run = (action: PhoneAction, isEnabled: boolean) => {
+    if (isEnabled && !control.isPending) control.mutate(action);
+  };
+  useHotkey('a', () => run('answer', isRinging));
+  useHotkey('r', () => run('reject', isRinging));
+  useHotkey('h', () => run('hangup', canHangUp));
+
+  const button = (action: PhoneAction, isEnabled: boolean, className: string) => (
+    <button
+      type="button"
+      className={`button softphone__button ${className}`}
+      disabled={!isEnabled || control.isPending}
+      onClick={() => run(action, isEnabled)}
+      aria-keyshortcuts={SHORTCUTS[action]}
+    >
+      {t(`agent.phone.${action}`)}
+      <kbd className="kbd" aria-hidden="true">
+        {SHORTCUTS[action]}
+      </kbd>
+    </button>
+  );
+  return (
+    <div className="softphone">
+      <div className="softphone__buttons" role="group" aria-label={t('agent.phone.controls')}>
+        {button('answer', isRinging, 'button--primary')}
+        {button('reject', isRinging, '')}
+        {button('hangup', canHangUp, 'button--danger')}
+      </div>
+      {control.isError && (
+        <p className="field__error" role="alert">
+          {control.error instanceof PhoneControlError && control.error.code === 'PHONE_CONTROL_UNAVAILABLE'
+            ? t('agent.phone.controlUnavailable')
+            : t('agent.phone.controlFailed', { message: control.error.message })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A number typed by hand, dialed like one on a card. */
+function ManualDial() {
+  const { t } = useTranslation();
+  const { dial, isBusy } = useDial();
+  const [number, setNumber] = useState('');
+  const id = useId();
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!number.trim() || isBusy) return;
+    dial({ number: number.trim(), contactId: null, name: null, timeZone: null });
+  };
+  return (
+    <form className="manual-dial" onSubmit={onSubmit}>
+      <label htmlFor={id} className="visually-hidden">
+        {t('agent.dial.manualLabel')}
+      </label>
+      <input
+        id={id}
+        className="input"
+        type="tel"
+        inputMode="tel"
+        autoComplete="off"
+        placeholder={t('agent.dial.manualPlaceholder')}
+        value={number}
+        onChange={(event) => setNumber(event.target.value)}
+      />
+      <button type="submit" className="button" disabled={isBusy || !number.trim()}>
+        {t('agent.dial.call')}
+      </button>
+    </form>
+  );
+}
+
+/** The agent's phone line: extension, what it is doing, softphone controls and click-to-dial progress. */
 export function PhonePanel({ user, current }: { user: User; current: CurrentCall | null }) {
   const { t } = useTranslation();
   const headingId = useId();
+  const session = useSessionReady();
   const lineState = !current ? 'idle' : current.phase === 'ringing' ? 'ringing' : 'on-call';
   return (
     <section className="panel phone-panel" aria-labelledby={headingId}>
@@ -21,9 +123,15 @@ export function PhonePanel({ user, current }: { user: User; current: CurrentCall
           </span>
         )}
       </header>
-      <div className="panel__body">
+      <div className="panel__body phone-panel__body">
         {user.extension ? (
-          <p className="phone-panel__extension">{t('agent.phone.extension', { extension: user.extension })}</p>
+          <>
+            <p className="phone-panel__extension">{t('agent.phone.extension', { extension: user.extension })}</p>
+            {session?.phoneControl === true && <Softphone current={current} />}
+            {session?.phoneControl === false && <p className="muted phone-panel__real">{t('agent.phone.realPhone')}</p>}
+            <ManualDial />
+            <DialStatus />
+          </>
         ) : (
           <p className="notice notice--warning">{t('agent.phone.noExtension')}</p>
         )}

@@ -1,0 +1,69 @@
+import type {
+  Contact,
+  ContactRef,
+  CreateContactRequest,
+  CreateDealRequest,
+  Deal,
+  ImportContactsReport,
+  ListDealsResponse,
+  MergeContactsResponse,
+  MoveDealStageRequest,
+  TimelineResponse,
+  UpdateContactRequest,
+  UpdateDealRequest,
+  DuplicatePolicy,
+  TimelineItem,
+} from '@crm/shared';
+import { api, isApiError } from '@crm/shared/ui/index.js';
+
+export const contactKeys = {
+  all: ['contacts'] as const,
+  card: (id: string) => [...contactKeys.all, 'card', id] as const,
+  timeline: (id: string) => [...contactKeys.all, 'timeline', id] as const,
+  deals: (id: string) => ['deals', 'of-contact', id] as const,
+};
+
+export const getContact = (id: string, signal?: AbortSignal) =>
+  api.get<{ contact: Contact }>(`/api/contacts/${id}`, { signal }).then(({ contact }) => contact);
+
+export const createContact = (request: CreateContactRequest) =>
+  api.post<{ contact: Contact }>('/api/contacts', request).then(({ contact }) => contact);
+
+export const updateContact = (id: string, change: UpdateContactRequest) =>
+  api.patch<{ contact: Contact }>(`/api/contacts/${id}`, change).then(({ contact }) => contact);
+
+export const getTimeline = (id: string, signal?: AbortSignal) =>
+  api.get<TimelineResponse>(`/api/contacts/${id}/timeline`, { query: { limit: 50 }, signal }).then(({ items }) => items);
+
+export const addNote = (id: string, text: string) =>
+  api.post<{ item: TimelineItem }>(`/api/contacts/${id}/notes`, { text }).then(({ item }) => item);
+
+/** Merges `sourceId` into `targetId`; the source card is removed. */
+export const mergeContacts = (targetId: string, sourceId: string) =>
+  api.post<MergeContactsResponse>(`/api/contacts/${targetId}/merge`, { sourceId });
+
+export const importContacts = (request: { csv: string; dryRun: boolean; onDuplicate: DuplicatePolicy }) =>
+  api.post<{ report: ImportContactsReport }>('/api/contacts/import', request).then(({ report }) => report);
+
+export const listContactDeals = (contactId: string, signal?: AbortSignal) =>
+  api.get<ListDealsResponse>('/api/deals', { query: { contactId, pageSize: 50 }, signal }).then(({ items }) => items);
+
+export const createDeal = (request: CreateDealRequest) => api.post<{ deal: Deal }>('/api/deals', request).then(({ deal }) => deal);
+
+export const updateDeal = (id: string, change: UpdateDealRequest) =>
+  api.patch<{ deal: Deal }>(`/api/deals/${id}`, change).then(({ deal }) => deal);
+
+export const moveDealStage = (id: string, request: MoveDealStageRequest) =>
+  api.post<{ deal: Deal }>(`/api/deals/${id}/stage`, request).then(({ deal }) => deal);
+
+/** The card a refused number already belongs to (409 DUPLICATE_PHONE), when the error says so. */
+export function duplicateOf(error: unknown): { phone: string; existing: ContactRef } | null {
+  if (!isApiError(error) || error.status !== 409) return null;
+  const details = error.details as { phone?: unknown; existing?: { id?: unknown; name?: unknown; company?: unknown } } | undefined;
+  const existing = details?.existing;
+  if (!existing || typeof existing.id !== 'string' || typeof existing.name !== 'string') return null;
+  return {
+    phone: typeof details.phone === 'string' ? details.phone : '',
+    existing: { id: existing.id, name: existing.name, company: typeof existing.company === 'string' ? existing.company : null },
+  };
+}

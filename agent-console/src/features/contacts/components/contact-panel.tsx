@@ -1,0 +1,35 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { EmptyState } from '@crm/shared/ui/index.js';
+import { useContactWorkspace } from '../hooks/contact-workspace.js';
+import { ContactCard } from './contact-card.js';
+import { ContactForm } from './contact-form.js';
+import { ContactImport } from './contact-import.js';
+import { ContactMerge } from './contact-merge.js';
+
+/** The card area beside the pop: an open card, a new one, an import or a merge. */
+export function ContactPanel() {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const { view, openCard, close } = useContactWorkspace();
+  return (
+    <section className="panel contact-panel" aria-labelledby={headingId}>
+      <header className="panel__header">
+        <h2 className="panel__title" id={headingId}>
+          {view.kind === 'new' ? t('agent.contacts.newTitle') : t('agent.contacts.heading')}
+        </h2>
+      </header>
+      <div className="panel__body contact-panel__body">
+        {view.kind === 'none' && (
+          <div className="contact-panel__empty">
+            <EmptyState title={t('agent.contacts.empty')} hint={t('agent.contacts.emptyHint')} />
+          </div>
+        )}
+        {view.kind === 'card' && <ContactCard key={view.id} id={view.id} />}
+        {view.kind === 'new' && <ContactForm contact={null} draft={view.draft} onSaved={(contact) => openCard(contact.id)} onCancel={close} />}
+        {view.kind === 'import' && <ContactImport />}
+        {view.kind === 'merge' && <ContactMerge key={view.id} id={view.id} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import { formatPhone } from '@crm/shared';
+import { useDial, type DialAttempt } from '../hooks/dial-context.js';
+
+const TONE: Record<string, string> = {
+  answered: 'notice--success',
+  'client-busy': 'notice--warning',
+  'client-no-answer': 'notice--warning',
+  'client-unavailable': 'notice--warning',
+  'agent-no-answer': 'notice--warning',
+  failed: 'notice--error',
+};
+
+function useAttemptWords(): (attempt: DialAttempt) => { text: string; tone: string } {
+  const { t } = useTranslation();
+  return (attempt) => {
+    const who = attempt.target.name ?? formatPhone(attempt.target.number);
+    if (attempt.error) return { text: t('agent.dial.refused', { who, message: attempt.error.message }), tone: 'notice--error' };
+    switch (attempt.stage) {
+      case 'requesting':
+        return { text: t('agent.dial.requesting', { who }), tone: '' };
+      case 'ringing-agent':
+        return { text: t('agent.dial.ringingAgent', { who }), tone: '' };
+      case 'ringing-client':
+        return { text: t('agent.dial.ringingClient', { who }), tone: '' };
+      case 'connected':
+        return { text: t('agent.dial.connected', { who }), tone: 'notice--success' };
+      case 'finished': {
+        const outcome = attempt.outcome ?? 'failed';
+        return { text: t(`agent.dial.outcome.${outcome}`, { who }), tone: TONE[outcome] ?? '' };
+      }
+    }
+  };
+}
+
+/** How the agent's click-to-dial is going, in words. */
+export function DialStatus() {
+  const { attempt } = useDial();
+  const words = useAttemptWords();
+  if (!attempt) return null;
+  const { text, tone } = words(attempt);
+  return (
+    <p className={`notice dial-status ${tone}`.trim()} role="status" data-stage={attempt.stage} data-outcome={attempt.outcome ?? ''}>
+      {text}
+    </p>
+  );
+}
