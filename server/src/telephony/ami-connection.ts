@@ -213,7 +213,8 @@ export class AmiConnection {
     manager.on('managerevent', (frame: AmiFrame) => this.onEvent(session, frame));
     manager.on('response', (frame: AmiFrame) => this.onResponse(session, frame));
     manager.on('asterisk', (frame: AmiFrame) => {
-      if (session !== this.session) return;
+      // The package also passes every action response here (it has no Event:); those were handled above.
+      if (session !== this.session || 'response' in frame) return;
       const keys = Object.keys(frame);
       this.problem('frame without Event or Response header', { sample: keys.slice(0, 3).map((key) => key.slice(0, 80)) });
     });
