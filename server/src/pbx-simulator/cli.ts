@@ -32,7 +32,7 @@ const simulator = await startPbxSimulator({
   secret: values.secret,
   logger,
   timeScale: Number(values['time-scale']) || 1,
-  traffic: { enabled: !values['no-traffic'], callsPerMinute: Number(values['calls-per-minute']) || 2 },
+  traffic: { enabled: !values['no-traffic'], callsPerMinute: Number(values['calls-per-minute']) || 2, firstCallAfterSeconds: 5 },
 });
 logger.info(`PBX simulator: AMI on ${simulator.host}:${simulator.port}, user ${values.username}`);
 if (values.load) {

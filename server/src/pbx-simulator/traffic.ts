@@ -15,6 +15,8 @@ export interface TrafficOptions {
   unknownShare?: number;
   /** Load mode: arrivals at exact intervals instead of random ones. */
   exact?: boolean;
+  /** When set, the first caller arrives this many seconds after start (a demo shows a call at once). */
+  firstCallAfterSeconds?: number;
 }
 
 export function startTraffic(pbx: SimPbx, options: Partial<TrafficOptions> & { callers: TrafficOptions['callers'] }, random: () => number): () => void {
@@ -49,7 +51,14 @@ export function startTraffic(pbx: SimPbx, options: Partial<TrafficOptions> & { c
     });
   };
 
-  next();
+  if (options.firstCallAfterSeconds !== undefined && callsPerMinute > 0) {
+    timer = pbx.after(options.firstCallAfterSeconds, () => {
+      arrive();
+      next();
+    });
+  } else {
+    next();
+  }
   return () => {
     stopped = true;
     pbx.cancel(timer);

@@ -64,7 +64,8 @@ export async function startTelephony(options: StartTelephonyOptions): Promise<St
     simulator = await startPbxSimulator({
       port: 0,
       host: '127.0.0.1',
-      traffic: { enabled: true, callsPerMinute: 2 },
+      // A newcomer sees the first call a few seconds after start, then about three a minute.
+      traffic: { enabled: true, callsPerMinute: 3, firstCallAfterSeconds: 5 },
       ...options.simulator,
       username: ami.username,
       secret: ami.secret,
