@@ -88,6 +88,15 @@ describe("the agent's desk against the PBX simulator", () => {
     expect(pushes(agent2, 'call:answered')).toEqual([]);
   });
 
+  it("sends a console the agents' current states as soon as it connects", async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    const supervisor = await openConsole(app, 'supervisor', sockets);
+    await waitFor(() => pushes(agent1, 'agent:status').length > 0 && pushes(supervisor, 'agent:status').length >= 3, 'the first agent states');
+    expect(pushes<{ extension: string }>(agent1, 'agent:status').map((status) => status.extension)).toEqual(['1001']);
+    const board = pushes<{ extension: string; state: string; pauseReason: string | null }>(supervisor, 'agent:status');
+    expect(board.find((status) => status.extension === '1002')).toMatchObject({ state: 'paused', pauseReason: 'training' });
+  });
+
   it('tells the console it may drive the simulated phone, and answers it from the console', async () => {
     const agent1 = await openConsole(app, 'agent1', sockets);
     expect(agent1.ready.phoneControl).toBe(true);

@@ -34,6 +34,14 @@ export function currentCallOf(telephony: Pick<TelephonyService, 'activeCalls' | 
 export function agentCallsSocket(ctx: AppContext, { dialer, screenPop }: { dialer: Dialer | null; screenPop: ScreenPopService }): SocketRegistrar {
   const deps = { logger: ctx.logger, metrics: ctx.metrics };
   return (socket) => {
+    // A console that just connected learns the current state at once, not at the next change.
+    if (ctx.telephony) {
+      const { role, extension } = socket.data;
+      const own = extension ? ctx.telephony.agentState(extension) : null;
+      if (own) socket.emit('agent:status', own);
+      if (role !== 'agent') for (const status of ctx.telephony.agentStates()) socket.emit('agent:status', status);
+    }
+
     onCommand(
       socket,
       'call:dial',
