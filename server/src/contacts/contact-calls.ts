@@ -59,10 +59,24 @@ export interface ContactCalls {
 /** Collections of other domains that reference a card by `contactId` and follow it on merge. */
 const FOLLOWING_COLLECTIONS = ['tasks'] as const;
 
+const indexed = new WeakSet<Connection>();
+
 export function createContactCalls(connection: Connection): ContactCalls {
   const calls = () => connection.collection('calls');
+  /**
+   * A card's calls are read on every pop and timeline, so they need `{ contactId, startedAt }`.
+   * Created here with MongoDB's default name, so the same declaration in the calls model is a no-op.
+   */
+  const ensureIndex = () => {
+    if (indexed.has(connection)) return;
+    indexed.add(connection);
+    calls()
+      .createIndex({ contactId: 1, startedAt: -1 })
+      .catch(() => indexed.delete(connection));
+  };
   return {
     async forContact(contactId, { before, limit }) {
+      ensureIndex();
       const filter: Record<string, unknown> = { contactId: { $in: contactIdForms(contactId) } };
       if (before) filter.startedAt = { $lt: before };
       const docs = await calls().find(filter).sort({ startedAt: -1 }).limit(limit).toArray();
