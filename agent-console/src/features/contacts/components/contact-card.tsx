@@ -6,6 +6,7 @@ import { ErrorNotice, useHotkey } from '@crm/shared/ui/index.js';
 import { DialButton } from '../../dialing/components/dial-button.js';
 import { useDial, type DialTarget } from '../../dialing/hooks/dial-context.js';
 import { ClientLocalTime, zoneCity } from '../../local-time/components/client-local-time.js';
+import { useCountryName } from '../../current-call/components/unknown-caller-form.js';
 import { useCompanySettings, useUserDirectory } from '../../settings/api.js';
 import { contactKeys, getContact } from '../api.js';
 import { useContactWorkspace } from '../hooks/contact-workspace.js';
@@ -27,6 +28,7 @@ function Details({ contact }: { contact: Contact }) {
   const { t } = useTranslation();
   const users = useUserDirectory();
   const { customFields, callingWindow } = useCompanySettings();
+  const countryName = useCountryName();
   const name = (id: string) => users.get(id)?.displayName ?? t('agent.contacts.unknownUser');
   const fact = (label: string, value: string | null | undefined) => (
     <div>
@@ -56,7 +58,7 @@ function Details({ contact }: { contact: Contact }) {
           {fact(t('agent.contacts.email'), contact.email)}
           {fact(t('agent.contacts.city'), contact.city)}
           {fact(t('agent.contacts.address'), contact.address)}
-          {fact(t('agent.contacts.country'), [contact.country, contact.region].filter(Boolean).join(' · '))}
+          {fact(t('agent.contacts.country'), [countryName(contact.country), contact.region].filter(Boolean).join(' · '))}
           {fact(t('agent.contacts.segment'), contact.segment && t('agent.contacts.segmentValue', { segment: contact.segment }))}
           {fact(t('agent.contacts.leadSource'), contact.leadSource)}
           {fact(t('agent.contacts.owner'), contact.ownerId && name(contact.ownerId))}
