@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { assertConsolesBuilt, launchBrowser, logInThroughPage, saveScreenshot, type TestBrowser } from '../support/browser.js';
+import { startTestPbx, startTestTelephony } from '../support/pbx.js';
 
 describe('consoles in a real browser', () => {
   let app: TestApp;
   let chromium: TestBrowser;
+  let pbx: PbxSimulator;
 
   beforeAll(async () => {
     assertConsolesBuilt();
-    [app, chromium] = await Promise.all([startTestApp(), launchBrowser()]);
+    // A quiet PBX (no traffic): the consoles show live telephony and agent states, and no call.
+    pbx = await startTestPbx();
+    [app, chromium] = await Promise.all([
+      startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection }) }),
+      launchBrowser(),
+    ]);
   });
 
   afterAll(async () => {
     await chromium?.close();
     await app?.stop();
+    await pbx?.close();
   });
 
   it('sends an agent without a session to the login page, then into the agent console with a live connection', async () => {
