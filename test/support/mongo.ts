@@ -12,20 +12,31 @@ import pino from 'pino';
 import { startEmbeddedMongo } from '../../server/src/embedded-mongo/index.js';
 
 export interface TestMongo {
-  /** Server URL without a database name: `mongodb://host:port`. */
+  /** Server URL without a database name: `mongodb://host:port` (append `/${dbName}`). */
   url: string;
   /** A database name no other test uses. */
   dbName: string;
+  /** Full connection string for `dbName`, keeping any options MONGO_URL carried (`?replicaSet=…`). */
+  connectionString: string;
   stop(): Promise<void>;
+}
+
+/** Splits `mongodb://user:pw@host:port/db?opts` into its server part and its options. */
+function splitMongoUrl(url: string): { server: string; options: string } {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(url);
+  if (!match) throw new Error(`MONGO_URL is not a mongodb:// connection string: ${url}`);
+  return { server: match[1] as string, options: match[2] ?? '' };
 }
 
 export async function startTestMongo(): Promise<TestMongo> {
   const dbName = `test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const external = process.env.MONGO_URL;
   if (external) {
+    const { server, options } = splitMongoUrl(external);
     return {
-      url: external.replace(/\/[^/]*$/, '').replace(/\/$/, '') || external,
+      url: server,
       dbName,
+      connectionString: `${server}/${dbName}${options}`,
       async stop() {
         const client = await MongoClient.connect(external);
         try {
@@ -41,6 +52,7 @@ export async function startTestMongo(): Promise<TestMongo> {
   return {
     url: mongo.url,
     dbName,
+    connectionString: `${mongo.url}/${dbName}`,
     async stop() {
       await mongo.close();
       await rm(dbPath, { recursive: true, force: true });
