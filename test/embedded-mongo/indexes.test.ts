@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Db, type ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 
@@ -149,7 +149,7 @@ describe('indexes', () => {
     expect(indexNamesOf(byPhone.queryPlanner)).toContain('phones_1');
     expect(byPhone.executionStats).toMatchObject({ nReturned: 1, totalDocsExamined: 1 });
 
-    const { _id } = (await contacts.findOne({ name: 'c7' })) as { _id: unknown };
+    const { _id } = (await contacts.findOne({ name: 'c7' })) as { _id: ObjectId };
     const byId = await contacts.find({ _id }).explain('executionStats');
     expect(byId.executionStats.totalDocsExamined).toBe(1);
     expect(stagesOf(byId.queryPlanner)).not.toContain('COLLSCAN');
