@@ -101,8 +101,24 @@ async function main(): Promise<void> {
   const store = await startStore();
   // Polling monitoring: the embedded store does not yet stream awaitable `hello`, and the driver's
   // streaming monitor then marks it Unknown once a second and clears the pool (~500 ms stalls).
-  const connection = mongoose.createConnection(store.url, { dbName: `bench_screen_pop_${Date.now()}`, serverMonitoringMode: 'poll' });
+  // Generous timeouts: while a million cards go in, the store compacts its journal and may not answer for a while.
+  const connection = mongoose.createConnection(store.url, {
+    dbName: `bench_screen_pop_${Date.now()}`,
+    serverMonitoringMode: 'poll',
+    serverSelectionTimeoutMS: 600_000,
+    connectTimeoutMS: 600_000,
+    socketTimeoutMS: 0,
+  });
   await connection.asPromise();
+  try {
+    await measure(connection);
+  } finally {
+    await connection.close().catch(() => undefined);
+    await store.stop();
+  }
+}
+
+async function measure(connection: mongoose.Connection): Promise<void> {
   const Contacts = contactModel(connection);
   await Contacts.init();
 
@@ -260,8 +276,6 @@ async function main(): Promise<void> {
   await sockets.close();
   await ami.stop();
   await pbx.close();
-  await connection.close();
-  await store.stop();
 }
 
 main().then(
