@@ -155,6 +155,11 @@ describe('contact cards over HTTP', () => {
     expect(byOldNumber.body.items.map((contact) => contact.id)).toEqual([kept.id]);
     const deals = await call<{ items: { contactId: string }[] }>(agent, 'GET', `/api/deals?contactId=${kept.id}`);
     expect(deals.body.items).toHaveLength(1);
+
+    expect((await call(agent, 'DELETE', `/api/contacts/${kept.id}`)).status).toBe(403);
+    const withDeal = await call<ErrorBody>(manager, 'DELETE', `/api/contacts/${kept.id}`);
+    expect(withDeal.status).toBe(409);
+    expect(withDeal.body.error.message).toContain('Warsaw office');
   });
 
   it('previews a CSV import, then imports it with a report of created, merged, refused and invalid rows', async () => {

@@ -241,6 +241,14 @@ export function createContactsService({ connection, clock, locate = defaultLocat
     },
 
     async remove(id) {
+      const open = await deals.findOpenForContact(id);
+      if (open) {
+        throw new AppError('CONTACT_HAS_OPEN_DEAL', {
+          status: 409,
+          message: `The client has an open deal "${open.title}": close it as won or lost, or merge the card instead`,
+          details: { dealId: open.id },
+        });
+      }
       if (!(await contacts.remove(id))) throw AppError.notFound('Contact');
     },
 
