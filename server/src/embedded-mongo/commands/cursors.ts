@@ -3,9 +3,9 @@
  * references to immutable stored documents, so later writes never change a batch half-sent.
  */
 import { calculateObjectSize, Long } from 'bson';
-import { Query } from 'mingo';
 import { MongoCommandError } from '../errors.js';
-import { isPlainObject, type Doc } from '../query/bson-order.js';
+import type { Doc } from '../query/bson-order.js';
+import { compileProjection, type Projector } from '../query/projection.js';
 
 const DEFAULT_FIRST_BATCH = 101;
 /** Replies stay under the 16 MiB document limit with room for the envelope. */
@@ -16,7 +16,7 @@ interface OpenCursor {
   namespace: string;
   docs: Doc[];
   position: number;
-  projection: Doc | undefined;
+  project: Projector;
   lastUsed: number;
 }
 
@@ -26,8 +26,8 @@ export type CursorReply = {
 };
 
 export function applyProjection(docs: Doc[], projection: Doc | undefined): Doc[] {
-  if (!projection || Object.keys(projection).length === 0 || docs.length === 0) return docs;
-  return new Query({}, {}).find(docs, projection).all() as Doc[];
+  const project = compileProjection(projection);
+  return docs.map(project);
 }
 
 export class CursorRegistry {
@@ -36,8 +36,7 @@ export class CursorRegistry {
 
   /** Replies with the first batch, keeping a cursor only when more documents remain. */
   start(namespace: string, docs: Doc[], options: { batchSize?: unknown; projection?: unknown; singleBatch?: unknown }): CursorReply {
-    const projection = isPlainObject(options.projection) ? options.projection : undefined;
-    const cursor: OpenCursor = { namespace, docs, position: 0, projection, lastUsed: Date.now() };
+    const cursor: OpenCursor = { namespace, docs, position: 0, project: compileProjection(options.projection), lastUsed: Date.now() };
     const firstBatch = this.takeBatch(cursor, batchSizeOf(options.batchSize) ?? DEFAULT_FIRST_BATCH);
     let id = Long.ZERO;
     if (cursor.position < docs.length && options.singleBatch !== true) {
@@ -89,8 +88,9 @@ export class CursorRegistry {
     const batch: Doc[] = [];
     let bytes = 0;
     while (cursor.position < cursor.docs.length && batch.length < limit) {
-      const [doc] = applyProjection([cursor.docs[cursor.position] as Doc], cursor.projection);
-      const size = calculateObjectSize(doc as Doc);
+      const doc = cursor.project(cursor.docs[cursor.position] as Doc);
+      // A single document always fits (at most 16 MiB); only batches need measuring.
+      const size = limit === 1 ? 0 : calculateObjectSize(doc);
       if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
       batch.push(doc as Doc);
       bytes += size;
