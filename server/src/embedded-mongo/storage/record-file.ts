@@ -30,6 +30,8 @@ export class RecordBuffer {
   private buffer = Buffer.allocUnsafe(1024 * 1024);
   /** Bytes framed and not yet taken. */
   used = 0;
+  /** Where the payload of the last appended record starts (its tag byte, when it has one). */
+  lastPayloadStart = 0;
 
   /** Whether the caller should write out what is framed before adding more. */
   get isFull(): boolean {
@@ -65,6 +67,7 @@ export class RecordBuffer {
   }
 
   private seal(payloadStart: number, payloadEnd: number): void {
+    this.lastPayloadStart = payloadStart;
     this.buffer.writeUInt32LE(payloadEnd - payloadStart, this.used);
     this.buffer.writeUInt32LE(crc32(this.buffer.subarray(payloadStart, payloadEnd)), this.used + 4);
     this.used = payloadEnd;

@@ -8,7 +8,7 @@ import { deserialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
 import { CorruptFileError, RecordBuffer, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
 import type { IndexSpec } from './secondary-index.js';
-import { RawDocument } from './stored-record.js';
+import { RawDocument, type StoredRecord } from './stored-record.js';
 import type { Store } from './store.js';
 
 const TAG_COLLECTION = 0x43; // 'C'
@@ -23,6 +23,8 @@ export interface CollectionCapture {
   uuid: unknown;
   options: Doc;
   docs: Array<Doc | RawDocument>;
+  /** The records the documents came from (same order), so they can adopt their encoded form. */
+  records: StoredRecord[];
   indexes: IndexSpec[];
 }
 
@@ -37,6 +39,7 @@ export function captureStore(store: Store): CollectionCapture[] {
         uuid: collection.info.uuid,
         options: collection.info.options,
         docs: Array.from(collection.byId.values(), (rec) => rec.snapshotSource),
+        records: [...collection.byId.values()],
         indexes: [...collection.indexes.values()].map((index) => index.spec),
       });
     }
@@ -51,20 +54,31 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
   const records = new RecordBuffer();
   let documents = 0;
   let bytes = SNAPSHOT_MAGIC.length;
+  // Decoded documents written in the chunk being filled: [record, document, offset of its bytes].
+  let encodedHere: Array<[StoredRecord, Doc, number]> = [];
   const drain = async () => {
-    const framed = records.view();
+    // The chunk is copied out and kept: documents nobody changed meanwhile drop their decoded
+    // form for these bytes, which the garbage collector does not have to walk.
+    const framed = Buffer.from(records.view());
+    records.clear();
+    for (const [rec, doc, offset] of encodedHere) rec.adoptEncoded(doc, framed, offset);
+    encodedHere = [];
     await handle.write(framed, 0, framed.length);
     bytes += framed.length;
-    records.clear();
   };
   try {
     await handle.write(SNAPSHOT_MAGIC);
     for (const capture of captures) {
       records.appendDocument({ db: capture.db, c: capture.name, uuid: capture.uuid, opts: capture.options }, TAG_COLLECTION);
-      for (const doc of capture.docs) {
+      for (let i = 0; i < capture.docs.length; i += 1) {
+        const doc = capture.docs[i] as Doc | RawDocument;
         // A document nobody touched since the last load is copied as the bytes it already is.
-        if (doc instanceof RawDocument) records.appendRaw(doc.buffer.subarray(doc.offset, doc.offset + doc.length), TAG_DOCUMENT);
-        else records.appendDocument(doc, TAG_DOCUMENT);
+        if (doc instanceof RawDocument) {
+          records.appendRaw(doc.buffer.subarray(doc.offset, doc.offset + doc.length), TAG_DOCUMENT);
+        } else {
+          records.appendDocument(doc, TAG_DOCUMENT);
+          encodedHere.push([capture.records[i] as StoredRecord, doc, records.lastPayloadStart + 1]);
+        }
         documents += 1;
         // Small chunks keep each pause of the event loop short while a snapshot is written.
         if (records.used >= DRAIN_BYTES) await drain();

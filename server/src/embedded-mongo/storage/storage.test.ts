@@ -114,6 +114,29 @@ describe('journal and recovery', () => {
     await reopened.close();
   });
 
+  it('keeps serving and changing documents after a compaction re-encoded them', async () => {
+    const dir = tempDir();
+    const storage = await open(dir);
+    const calls = storage.store.ensureCollection('crm', 'calls');
+    storage.store.createIndex(calls, { v: 2, key: { n: 1 }, name: 'n_1', unique: true });
+    for (let i = 0; i < 300; i += 1) storage.store.insert(calls, { _id: i, n: i, tags: ['a', `t${i}`] });
+    storage.flush();
+    await storage.compact();
+    expect(calls.getById(7)?.doc).toEqual({ _id: 7, n: 7, tags: ['a', 't7'] });
+    storage.store.replace(calls, calls.getById(8)!, { _id: 8, n: 1008, tags: [] });
+    storage.store.remove(calls, calls.getById(9)!);
+    expect(calls.indexes.get('n_1')?.findEqual([8])).toBeUndefined();
+    expect(calls.indexes.get('n_1')?.findEqual([1008])?.doc._id).toBe(8);
+    storage.flush();
+    await storage.close();
+    const reopened = await open(dir);
+    const restored = reopened.store.getCollection('crm', 'calls');
+    expect(restored?.count).toBe(299);
+    expect(restored?.getById(8)?.doc).toEqual({ _id: 8, n: 1008, tags: [] });
+    expect(restored?.getById(299)?.doc).toEqual({ _id: 299, n: 299, tags: ['a', 't299'] });
+    await reopened.close();
+  });
+
   it('ignores an unfinished snapshot left by a crash during compaction', async () => {
     const dir = tempDir();
     const storage = await open(dir);

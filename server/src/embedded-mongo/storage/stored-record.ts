@@ -62,6 +62,17 @@ export class StoredRecord {
     return this.rawBuffer === undefined ? undefined : rawObjectIdHex(this.rawBuffer, this.rawOffset);
   }
 
+  /**
+   * Takes `buffer[offset…]` (the encoding of `doc`, just written to a snapshot) as this record's
+   * form, if the record still holds `doc`: the decoded objects can then be collected.
+   */
+  adoptEncoded(doc: Doc, buffer: Buffer, offset: number): void {
+    if (this.decoded !== doc) return;
+    this.decoded = undefined;
+    this.rawBuffer = buffer;
+    this.rawOffset = offset;
+  }
+
   /** Encoded size in bytes, without decoding a document that is still encoded. */
   get encodedSize(): number {
     return this.rawBuffer === undefined ? calculateObjectSize(this.decoded as Doc) : this.rawBuffer.readInt32LE(this.rawOffset);
