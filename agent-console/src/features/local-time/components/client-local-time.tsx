@@ -5,8 +5,14 @@ import { useFormat, useNow } from '@crm/shared/ui/index.js';
 /** The agent's own zone: the browser's. */
 export const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
-/** "Asia/Yekaterinburg" → "Yekaterinburg", "America/New_York" → "New York". */
-export const zoneCity = (zone: string): string => (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
+/** "Asia/Yekaterinburg" → "Yekaterinburg", "America/New_York" → "New York"; a fixed offset ("Etc/GMT-5") → "UTC+5". */
+export const zoneCity = (zone: string): string => {
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Etc/GMT') return 'UTC';
+  // POSIX signs are inverted: Etc/GMT-5 is five hours ahead of UTC.
+  const fixed = /^Etc\/GMT([+-])(\d{1,2})$/.exec(zone);
+  if (fixed) return `UTC${fixed[1] === '-' ? '+' : '−'}${fixed[2]}`;
+  return (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
+};
 
 function useOffsetLabel(): (minutes: number) => string {
   const { t } = useTranslation();
@@ -27,18 +33,19 @@ export interface ClientLocalTimeProps {
   window: CallingWindow;
   /** `large` in the screen-pop (the biggest thing on it), `compact` on a card. */
   size?: 'large' | 'compact';
+  /** The agent's zone; the browser's unless given. */
+  agentZone?: string;
 }
 
 /**
  * The client's clock, ticking in their zone, the offset to the agent and whether we may call now.
  * An ambiguous zone is said to be ambiguous and its candidates listed, never guessed.
  */
-export function ClientLocalTime({ timeZone, window, size = 'large' }: ClientLocalTimeProps) {
+export function ClientLocalTime({ timeZone, window, size = 'large', agentZone = browserTimeZone() }: ClientLocalTimeProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const now = useNow(1000);
   const offsetLabel = useOffsetLabel();
-  const agentZone = browserTimeZone();
   const zone = timeZone.zone && isValidTimeZone(timeZone.zone) ? timeZone.zone : null;
   const className = `local-time local-time--${size}`;
 
@@ -104,7 +111,7 @@ export function ClientLocalTime({ timeZone, window, size = 'large' }: ClientLoca
             <p className="local-time__next">
               {t(isNextAllowedToday ? 'agent.localTime.nextToday' : 'agent.localTime.nextTomorrow', {
                 time: format.time(nextAllowed, zone),
-                agentTime: format.time(nextAllowed),
+                agentTime: format.time(nextAllowed, agentZone),
               })}
             </p>
           )}

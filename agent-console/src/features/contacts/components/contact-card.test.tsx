@@ -1,0 +1,146 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_COMPANY_SETTINGS, type Contact, type TimelineItem } from '@crm/shared';
+import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
+import { startTestSocketServer, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
+import { buildCall, buildContact } from '../../../testing/builders.js';
+import { AgentConsole } from '../../console/components/agent-console.js';
+
+const IVAN = buildContact({ customFields: { inn: '6658000000' } });
+const settings = {
+  ...DEFAULT_COMPANY_SETTINGS,
+  customFields: [
+    { key: 'inn', label: 'INN', type: 'text', choices: [], required: false },
+    { key: 'employees', label: 'Employees', type: 'number', choices: [], required: false },
+  ],
+};
+
+describe('contact cards', () => {
+  let server: TestSocketServer;
+  const user = buildUser();
+  const baseRoutes = [
+    { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
+    { path: '/api/settings', body: { settings } },
+    { path: '/api/contacts', body: { items: [IVAN], total: 1, isTotalCapped: false, page: 1, pageSize: 10 } },
+    { path: `/api/contacts/${IVAN.id}`, body: { contact: IVAN } },
+  ];
+
+  beforeEach(async () => {
+    server = await startTestSocketServer();
+  });
+
+  afterEach(async () => {
+    cleanup();
+    vi.unstubAllGlobals();
+    await server.stop();
+  });
+
+  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => {
+    const api = fakeServer([...routes, ...baseRoutes]);
+    vi.stubGlobal('fetch', api.fetch);
+    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
+    return api;
+  };
+  const contactPanel = () => screen.getByRole('region', { name: /Contact card|New contact/ });
+
+  const openIvan = async () => {
+    const search = screen.getByRole('searchbox', { name: 'Search contacts' });
+    fireEvent.change(search, { target: { value: '2001122' } });
+    fireEvent.submit(search.closest('form')!);
+    fireEvent.click(await screen.findByRole('button', { name: /Ivan Petrov/ }));
+    await within(contactPanel()).findByRole('heading', { name: /Ivan Petrov/ });
+  };
+
+  it('refuses a duplicate phone, names the card that has it and opens that card in one click', async () => {
+    const api = renderConsole([
+      {
+        method: 'POST',
+        path: '/api/contacts',
+        status: 409,
+        body: {
+          error: {
+            code: 'DUPLICATE_PHONE',
+            message: '+7 343 200 11 22 already belongs to the card "Ivan Petrov" (Ural Steel)',
+            details: { phone: '+73432001122', existing: { id: IVAN.id, name: 'Ivan Petrov', company: 'Ural Steel' } },
+          },
+        },
+      },
+    ]);
+    fireEvent.click(screen.getAllByRole('button', { name: 'New contact' })[0]!);
+    const form = await screen.findByRole('form', { name: 'New contact' });
+    expect(document.activeElement).toBe(within(form).getByLabelText('Name'));
+    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'Ivan again' } });
+    fireEvent.change(within(form).getByLabelText('Phone 1'), { target: { value: '8 343 200-11-22' } });
+    fireEvent.keyDown(within(form).getByLabelText('Phone 1'), { key: 'Enter', ctrlKey: true });
+
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toContain('+7 343 200 11 22 already belongs to Ivan Petrov (Ural Steel).');
+    expect(api.requests.find((request) => request.method === 'POST')?.body).toMatchObject({ name: 'Ivan again', phones: ['8 343 200-11-22'] });
+
+    fireEvent.click(within(alert).getByRole('button', { name: 'Open Ivan Petrov' }));
+    expect(await within(contactPanel()).findByRole('heading', { name: /Ivan Petrov/ })).toBeTruthy();
+    expect(within(contactPanel()).getByText('Ural Steel')).toBeTruthy();
+  });
+
+  it('shows every field of a card, including the admin’s custom fields, and saves an edit with Ctrl+Enter', async () => {
+    const api = renderConsole([
+      {
+        method: 'PATCH',
+        path: `/api/contacts/${IVAN.id}`,
+        // The server answers with the stored card: numbers in E.164, the zone as it resolved it.
+        body: ({ customFields }: Partial<Contact>) => ({ contact: { ...IVAN, customFields, phones: ['+73432001122', '+79161234567'] } }),
+      },
+    ]);
+    await openIvan();
+    const panel = contactPanel();
+    expect(await within(panel).findByText('INN')).toBeTruthy();
+    expect(within(panel).getByText('6658000000')).toBeTruthy();
+    expect(within(panel).getByText('Yekaterinburg (from the number)')).toBeTruthy();
+
+    fireEvent.click(within(panel).getByRole('button', { name: /Edit/ }));
+    const form = await within(panel).findByRole('form', { name: 'Edit Ivan Petrov' });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add a phone' }));
+    fireEvent.change(within(form).getByLabelText('Phone 2'), { target: { value: '+7 916 123-45-67' } });
+    fireEvent.change(within(form).getByLabelText('Employees'), { target: { value: '250' } });
+    fireEvent.keyDown(within(form).getByLabelText('Employees'), { key: 'Enter', ctrlKey: true });
+
+    expect(await within(panel).findByText('+7 916 123 45 67')).toBeTruthy();
+    const patch = api.requests.find((request) => request.method === 'PATCH')?.body as Record<string, unknown>;
+    expect(patch).toMatchObject({
+      name: 'Ivan Petrov',
+      phones: ['+73432001122', '+7 916 123-45-67'],
+      customFields: { inn: '6658000000', employees: 250 },
+      // The zone came from the number: left for the server to keep inferring.
+      timeZone: null,
+    });
+  });
+
+  it('shows the timeline of calls and notes and adds a note', async () => {
+    const timeline: TimelineItem[] = [
+      { kind: 'call', at: '2026-11-20T10:00:00.000Z', call: buildCall({ active: false, result: 'no-answer', direction: 'outbound', calledNumber: '+73432001122' }) },
+    ];
+    const api = renderConsole([
+      { path: `/api/contacts/${IVAN.id}/timeline`, body: () => ({ items: timeline }) },
+      {
+        method: 'POST',
+        path: `/api/contacts/${IVAN.id}/notes`,
+        status: 201,
+        body: (request: { text: string }) => {
+          const note = { id: 'n1', contactId: IVAN.id, text: request.text, authorId: user.id, authorName: 'Anna Petrova', createdAt: '2026-11-23T09:00:00.000Z' };
+          timeline.unshift({ kind: 'note', at: note.createdAt, note });
+          return { item: timeline[0] };
+        },
+      },
+    ]);
+    await openIvan();
+    fireEvent.click(within(contactPanel()).getByRole('tab', { name: 'Timeline' }));
+    const list = await within(contactPanel()).findByRole('list', { name: 'Timeline' });
+    expect(list.textContent).toContain('Outbound · No answer');
+
+    fireEvent.change(within(contactPanel()).getByLabelText('Note'), { target: { value: 'Prefers calls after lunch' } });
+    fireEvent.click(within(contactPanel()).getByRole('button', { name: 'Add note' }));
+
+    await waitFor(() => expect(within(contactPanel()).getByRole('list', { name: 'Timeline' }).textContent).toContain('Prefers calls after lunch'));
+    expect(api.requests).toContainEqual({ method: 'POST', path: `/api/contacts/${IVAN.id}/notes`, body: { text: 'Prefers calls after lunch' } });
+  });
+});

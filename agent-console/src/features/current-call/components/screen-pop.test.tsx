@@ -1,0 +1,188 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
+import { startTestSocketServer, type TestServerSocket, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
+import { buildCall, buildContact, buildLocalTime, buildPopContact } from '../../../testing/builders.js';
+import { AgentConsole } from '../../console/components/agent-console.js';
+
+const callPanel = () => screen.getByRole('region', { name: 'Current call' });
+const VLADIVOSTOK = '+74232009876';
+
+describe('screen-pop', () => {
+  let server: TestSocketServer;
+  let connection: Promise<TestServerSocket>;
+  const user = buildUser();
+  let api: ReturnType<typeof fakeServer>;
+
+  const routes = [
+    { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
+    { path: '/api/users/directory', body: { items: [{ id: user.id, login: 'agent1', displayName: 'Anna Petrova', role: 'agent', extension: '1001' }] } },
+  ];
+
+  beforeEach(async () => {
+    server = await startTestSocketServer();
+    connection = server.nextConnection();
+    api = fakeServer(routes);
+    vi.stubGlobal('fetch', api.fetch);
+  });
+
+  afterEach(async () => {
+    cleanup();
+    vi.unstubAllGlobals();
+    await server.stop();
+  });
+
+  const renderConsole = () => renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
+
+  it('pops the caller’s card readable at a glance: who, segment, VIP, tags, owner, open deal, next step, history and local time', async () => {
+    renderConsole();
+    const socket = await connection;
+    const contact = buildPopContact({
+      lastInteractions: [
+        { kind: 'note', at: '2026-11-20T10:00:00.000Z', note: { id: 'n1', contactId: 'c', text: 'Asked for a discount', authorId: null, authorName: 'Anna', createdAt: '2026-11-20T10:00:00.000Z' } },
+      ],
+    });
+    socket.emit('call:ringing', { call: buildCall(), contact, localTime: buildLocalTime() });
+
+    const panel = callPanel();
+    expect(await within(panel).findByRole('heading', { name: 'Ivan Petrov' })).toBeTruthy();
+    expect(within(panel).getByText('Ural Steel')).toBeTruthy();
+    expect(within(panel).getByText('VIP')).toBeTruthy();
+    expect(within(panel).getByText('Segment A')).toBeTruthy();
+    expect(within(panel).getByText('steel')).toBeTruthy();
+    expect(within(panel).getByText('key-account')).toBeTruthy();
+    expect(await within(panel).findByText('Anna Petrova')).toBeTruthy();
+    expect(within(panel).getByText('Rolled steel, Q2 contract')).toBeTruthy();
+    expect(within(panel).getByText('Next step: Confirm the invoice was paid')).toBeTruthy();
+    expect(within(panel).getByText('Asked for a discount')).toBeTruthy();
+    const localTime = within(panel).getByRole('region', { name: 'Client’s local time' });
+    expect(within(localTime).getByText('Yekaterinburg')).toBeTruthy();
+    expect(localTime.querySelector('time')?.textContent).toMatch(/\d{1,2}:\d{2}/);
+    expect(within(panel).getByText('Ringing')).toBeTruthy();
+  });
+
+  it('clears the pop when the ring stops because another agent answered', async () => {
+    renderConsole();
+    const socket = await connection;
+    const call = buildCall({ ringingAgents: ['1001', '1002'] });
+    socket.emit('call:ringing', { call, contact: buildPopContact(), localTime: buildLocalTime() });
+    expect(await within(callPanel()).findByRole('heading', { name: 'Ivan Petrov' })).toBeTruthy();
+
+    socket.emit('call:answered', { call: { ...call, agentExtension: '1002', answeredAt: '2026-11-23T09:00:09.000Z' } });
+
+    expect(await within(callPanel()).findByText('No call right now')).toBeTruthy();
+  });
+
+  it('follows ringing → answered → ended and clears when the call ends', async () => {
+    renderConsole();
+    const socket = await connection;
+    const call = buildCall();
+    socket.emit('call:ringing', { call, contact: buildPopContact(), localTime: buildLocalTime() });
+    expect(await within(callPanel()).findByText('Ringing')).toBeTruthy();
+
+    socket.emit('call:answered', { call: { ...call, agentExtension: '1001', answeredAt: new Date().toISOString() } });
+    expect(await within(callPanel()).findByText('On a call')).toBeTruthy();
+    expect(within(callPanel()).getByRole('heading', { name: 'Ivan Petrov' })).toBeTruthy();
+
+    socket.emit('call:ended', { call: { ...call, active: false, result: 'answered', endedAt: new Date().toISOString() } });
+    expect(await within(callPanel()).findByText('No call right now')).toBeTruthy();
+  });
+
+  it('asks the server for the current call when it connects, so a reload mid-call brings the pop back', async () => {
+    server.io.on('connection', (socket) => {
+      socket.on('call:current', (ack) => {
+        socket.emit('call:ringing', { call: buildCall(), contact: buildPopContact(), localTime: buildLocalTime() });
+        ack({ data: { active: true } });
+      });
+    });
+    renderConsole();
+    expect(await within(callPanel()).findByRole('heading', { name: 'Ivan Petrov' })).toBeTruthy();
+  });
+
+  it('offers an unknown caller a pre-filled card, saved with one keystroke, then shows the saved card', async () => {
+    api = fakeServer([
+      ...routes,
+      {
+        method: 'POST',
+        path: '/api/contacts',
+        status: 201,
+        body: (request: { name: string; phones: string[] }) => ({
+          contact: buildContact({
+            id: '66a000000000000000000009',
+            name: request.name,
+            company: null,
+            phones: request.phones,
+            leadSource: null,
+            segment: null,
+            vip: false,
+            tags: [],
+            timeZone: { zone: 'Asia/Vladivostok', source: 'number', candidates: ['Asia/Vladivostok'] },
+          }),
+        }),
+      },
+    ]);
+    vi.stubGlobal('fetch', api.fetch);
+    renderConsole();
+    const socket = await connection;
+    const localTime = buildLocalTime({
+      phone: VLADIVOSTOK,
+      region: 'Vladivostok',
+      timeZone: { zone: 'Asia/Vladivostok', source: 'number', candidates: ['Asia/Vladivostok'] },
+    });
+    socket.emit('call:ringing', { call: buildCall({ callerNumber: VLADIVOSTOK }), contact: null, localTime });
+
+    const form = await within(callPanel()).findByRole('form', { name: 'New card for this caller' });
+    expect(within(form).getByText('+7 423 200 98 76')).toBeTruthy();
+    expect(within(form).getByText('Russia')).toBeTruthy();
+    expect(within(form).getAllByText('Vladivostok').length).toBeGreaterThan(0);
+    // The name field has the keyboard as soon as the pop arrives.
+    const name = within(form).getByLabelText('Name');
+    expect(document.activeElement).toBe(name);
+
+    fireEvent.change(name, { target: { value: 'Pavel Primorsky' } });
+    fireEvent.keyDown(name, { key: 'Enter', ctrlKey: true });
+
+    expect(await within(callPanel()).findByRole('heading', { name: 'Pavel Primorsky' })).toBeTruthy();
+    expect(api.requests).toContainEqual({
+      method: 'POST',
+      path: '/api/contacts',
+      body: { name: 'Pavel Primorsky', phones: [VLADIVOSTOK], city: 'Vladivostok', company: null, leadSource: null },
+    });
+    // No lead source yet: the console asks for it while the client is on the line.
+    expect(within(callPanel()).getByText('How did the client find us? Ask now:')).toBeTruthy();
+  });
+
+  it('names the existing card when the unknown caller’s number was saved meanwhile by someone else', async () => {
+    api = fakeServer([
+      ...routes,
+      {
+        method: 'POST',
+        path: '/api/contacts',
+        status: 409,
+        body: {
+          error: {
+            code: 'DUPLICATE_PHONE',
+            message: '+7 423 200 98 76 already belongs to the card "Pavel P."',
+            details: { phone: VLADIVOSTOK, existing: { id: '66a000000000000000000007', name: 'Pavel P.', company: 'Primorye Fish' } },
+          },
+        },
+      },
+    ]);
+    vi.stubGlobal('fetch', api.fetch);
+    renderConsole();
+    const socket = await connection;
+    socket.emit('call:ringing', {
+      call: buildCall({ callerNumber: VLADIVOSTOK }),
+      contact: null,
+      localTime: buildLocalTime({ phone: VLADIVOSTOK, timeZone: { zone: 'Asia/Vladivostok', source: 'number', candidates: ['Asia/Vladivostok'] } }),
+    });
+    const form = await within(callPanel()).findByRole('form', { name: 'New card for this caller' });
+    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'Pavel' } });
+    fireEvent.submit(form);
+
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toContain('+7 423 200 98 76 already belongs to Pavel P. (Primorye Fish).');
+    expect(within(alert).getByRole('button', { name: 'Open Pavel P.' })).toBeTruthy();
+    await waitFor(() => expect(api.requests.filter((request) => request.method === 'POST')).toHaveLength(1));
+  });
+});
