@@ -97,35 +97,6 @@ describe("the agent's desk against the PBX simulator", () => {
     expect(board.find((status) => status.extension === '1002')).toMatchObject({ state: 'paused', pauseReason: 'training' });
   });
 
-  it('tells the console it may drive the simulated phone, and answers it from the console', async () => {
-    const agent1 = await openConsole(app, 'agent1', sockets);
-    expect(agent1.ready.phoneControl).toBe(true);
-    // Any phone command makes the phone human-driven: it no longer answers by itself.
-    await app.context.telephony!.simPhone('1001', 'attach');
-    try {
-      pbx.placeInboundCall({ from: '+74232001234', queue: 'support', patienceSeconds: 60, talkSeconds: 600 });
-      const pop = await waitFor(() => pushes<CallRingingPayload>(agent1, 'call:ringing')[0], 'the pop of an unknown caller');
-      expect(pop.contact).toBeNull();
-      expect(pop.localTime?.timeZone.zone).toBe('Asia/Vladivostok');
-
-      // A reload mid-call: a fresh console asks for the current call and gets the pop back.
-      const reloaded = await openConsole(app, 'agent1', sockets);
-      const current = await new Promise<Ack<{ active: boolean }>>((resolve) => reloaded.socket.emit('call:current', resolve));
-      expect(current).toEqual({ data: { active: true } });
-      expect(pushes<CallRingingPayload>(reloaded, 'call:ringing')[0]?.call.id).toBe(pop.call.id);
-
-      const answered = await new Promise<Ack<{ ok: true }>>((resolve) => agent1.socket.emit('phone:control', { action: 'answer' }, resolve));
-      expect(answered).toEqual({ data: { ok: true } });
-      await waitFor(() => pushes(agent1, 'call:answered')[0], 'call:answered after answering from the console');
-
-      await new Promise((resolve) => agent1.socket.emit('phone:control', { action: 'hangup' }, resolve));
-      const ended = await waitFor(() => pushes<{ call: { result: string } }>(agent1, 'call:ended')[0], 'call:ended after hanging up');
-      expect(ended.call.result).toBe('answered');
-    } finally {
-      await app.context.telephony!.simPhone('1001', 'detach');
-    }
-  });
-
   it.each([
     { behaviour: { kind: 'answer' as const, ringSeconds: 2, talkSeconds: 5 }, number: '+73432005501', outcome: 'answered', result: 'answered' },
     { behaviour: { kind: 'busy' as const }, number: '+73432005502', outcome: 'client-busy', result: 'busy' },
@@ -163,6 +134,55 @@ describe("the agent's desk against the PBX simulator", () => {
     const refused = await dial(agent1, { number: '12' });
     expect(refused).toMatchObject({ error: { code: 'INVALID_PHONE_NUMBER' } });
   });
+});
+
+describe("the agent's simulated phone driven from the console", () => {
+  let pbx: PbxSimulator;
+  let app: TestApp;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    // Real time here: the queue's 15 s ring timeout must not run out while the console answers.
+    pbx = await startTestPbx({ timeScale: 1 });
+    app = await startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection }) });
+    await app.context.telephony!.queuePause({ extension: '1002', paused: true });
+    await app.context.telephony!.queuePause({ extension: '1003', paused: true });
+  });
+  afterAll(async () => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+    await app?.stop();
+    await pbx?.close();
+  });
+
+  it('tells the console it may drive the simulated phone, and answers it from the console', async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    expect(agent1.ready.phoneControl).toBe(true);
+    // Any phone command makes the phone human-driven: it no longer answers by itself.
+    await app.context.telephony!.simPhone('1001', 'attach');
+    try {
+      pbx.placeInboundCall({ from: '+74232001234', queue: 'support', patienceSeconds: 60, talkSeconds: 600 });
+      const pop = await waitFor(() => pushes<CallRingingPayload>(agent1, 'call:ringing')[0], 'the pop of an unknown caller');
+      expect(pop.contact).toBeNull();
+      expect(pop.localTime?.timeZone.zone).toBe('Asia/Vladivostok');
+
+      // A reload mid-call: a fresh console asks for the current call and gets the pop back.
+      const reloaded = await openConsole(app, 'agent1', sockets);
+      const current = await new Promise<Ack<{ active: boolean }>>((resolve) => reloaded.socket.emit('call:current', resolve));
+      expect(current).toEqual({ data: { active: true } });
+      expect(pushes<CallRingingPayload>(reloaded, 'call:ringing')[0]?.call.id).toBe(pop.call.id);
+
+      const answered = await new Promise<Ack<{ ok: true }>>((resolve) => agent1.socket.emit('phone:control', { action: 'answer' }, resolve));
+      expect(answered).toEqual({ data: { ok: true } });
+      await waitFor(() => pushes(agent1, 'call:answered')[0], 'call:answered after answering from the console');
+
+      await new Promise((resolve) => agent1.socket.emit('phone:control', { action: 'hangup' }, resolve));
+      const ended = await waitFor(() => pushes<{ call: { result: string } }>(agent1, 'call:ended').at(-1), 'call:ended after hanging up');
+      expect(ended.call.result).toBe('answered');
+    } finally {
+      await app.context.telephony!.simPhone('1001', 'detach');
+    }
+  });
+
 });
 
 describe('dialing outside the client calling window', () => {
