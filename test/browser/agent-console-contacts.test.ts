@@ -67,12 +67,19 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
     const agent2 = await openConsole('agent2');
     const pop1 = agent1.page.getByRole('region', { name: 'Текущий звонок' });
     const pop2 = agent2.page.getByRole('region', { name: 'Текущий звонок' });
+    const panelBoxes = () =>
+      Promise.all(
+        ['Текущий звонок', 'Карточка клиента', 'Телефон', 'Звонки за сегодня'].map((name) => agent1.page.getByRole('region', { name, exact: true }).boundingBox()),
+      );
+    const boxesBefore = await panelBoxes();
     // The phone is driven from the console: it rings until the agent answers.
     await app.context.telephony!.simPhone('1001', 'attach');
     try {
       pbx.placeInboundCall({ from: IVAN, name: 'Ivan Petrov', queue: 'support', patienceSeconds: 600, talkSeconds: 600 });
 
       await pop1.getByRole('heading', { name: 'Ivan Petrov' }).waitFor();
+      // The pop fills its reserved area: nothing else on the screen moves.
+      expect(await panelBoxes()).toEqual(boxesBefore);
       await pop1.getByText('Ural Steel').waitFor();
       const clock = pop1.getByRole('region', { name: 'Местное время клиента' });
       await expect.poll(() => clock.locator('time').textContent()).toBe(clockIn('Asia/Yekaterinburg', 'ru-RU'));

@@ -226,6 +226,7 @@ export const en = {
       },
     },
     import: {
+      forbidden: 'Importing contacts needs a manager or administrator account.',
       open: 'Import CSV',
       title: 'Import contacts from CSV',
       hint: 'The first line names the columns (name, phone, company, city, e-mail, tags…). Preview first, then import.',
@@ -254,6 +255,7 @@ export const en = {
       },
     },
     merge: {
+      forbidden: 'Merging cards needs a supervisor, manager or administrator account.',
       open: 'Merge…',
       title: 'Merge another card into {{name}}',
       hint: 'Find the duplicate card. Its phones, calls, notes and deals move to {{name}}, then it is removed.',
@@ -261,7 +263,7 @@ export const en = {
       keep: 'Keep: {{card}}',
       remove: 'Merge in and remove: {{card}}',
       confirm: 'Merge {{source}} into {{target}}',
-      done: 'Merged into {{name}}: {{calls}} calls, {{notes}} notes, {{deals}} deals moved.',
+      done: 'Merged into {{name}}. Moved: calls {{calls}}, notes {{notes}}, deals {{deals}}.',
     },
     status: {
       label: 'Your status',

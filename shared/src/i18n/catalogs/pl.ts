@@ -223,6 +223,7 @@ export const pl: Messages = {
       },
     },
     import: {
+      forbidden: 'Import kontaktów wymaga konta menedżera lub administratora.',
       open: 'Import CSV',
       title: 'Import kontaktów z CSV',
       hint: 'Pierwszy wiersz to nazwy kolumn (name, phone, company, city, email, tags…). Najpierw podgląd, potem import.',
@@ -251,6 +252,7 @@ export const pl: Messages = {
       },
     },
     merge: {
+      forbidden: 'Scalanie kart wymaga konta supervisora, menedżera lub administratora.',
       open: 'Scal…',
       title: 'Scal inną kartę z „{{name}}”',
       hint: 'Znajdź duplikat. Jego telefony, połączenia, notatki i transakcje przejdą do „{{name}}”, a on zostanie usunięty.',

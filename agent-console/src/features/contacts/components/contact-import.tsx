@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DUPLICATE_POLICIES, formatPhone, isE164, type DuplicatePolicy, type ImportContactsReport } from '@crm/shared';
-import { useErrorMessage } from '@crm/shared/ui/index.js';
+import { isApiError, useErrorMessage } from '@crm/shared/ui/index.js';
 import { importContacts } from '../api.js';
 import { useContactWorkspace } from '../hooks/contact-workspace.js';
 
@@ -137,7 +137,7 @@ export function ContactImport() {
       </div>
       {run.isError && (
         <p className="notice notice--error" role="alert">
-          {errorMessage(run.error)}
+          {isApiError(run.error) && run.error.status === 403 ? t('agent.import.forbidden') : errorMessage(run.error)}
         </p>
       )}
       {report && <ImportReport report={report} />}

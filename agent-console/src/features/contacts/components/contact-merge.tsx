@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone, type Contact } from '@crm/shared';
-import { ErrorNotice, useErrorMessage } from '@crm/shared/ui/index.js';
+import { ErrorNotice, isApiError, useErrorMessage } from '@crm/shared/ui/index.js';
 import { searchContacts } from '../../contact-search/api.js';
 import { contactKeys, getContact, mergeContacts } from '../api.js';
 import { useContactWorkspace } from '../hooks/contact-workspace.js';
@@ -109,7 +109,7 @@ export function ContactMerge({ id }: { id: string }) {
           )}
           {merge.isError && (
             <p className="notice notice--error" role="alert">
-              {errorMessage(merge.error)}
+              {isApiError(merge.error) && merge.error.status === 403 ? t('agent.merge.forbidden') : errorMessage(merge.error)}
             </p>
           )}
         </>

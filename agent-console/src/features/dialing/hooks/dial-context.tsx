@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import {
   formatPhone,
@@ -9,6 +10,8 @@ import {
   type DialStage,
 } from '@crm/shared';
 import { useSocket, useSocketEvent } from '@crm/shared/ui/index.js';
+import { contactKeys } from '../../contacts/api.js';
+import { recentCallsKeys } from '../../recent-calls/api.js';
 import { useCompanySettings } from '../../settings/api.js';
 import { OutsideWindowDialog } from '../components/outside-window-dialog.js';
 
@@ -79,7 +82,13 @@ export function DialProvider({ children }: { children: ReactNode }) {
     [socket],
   );
 
+  const queryClient = useQueryClient();
   useSocketEvent('call:dial-progress', (progress) => {
+    if (progress.stage === 'finished') {
+      // The call is now on record: today's calls and the client's timeline show it.
+      void queryClient.invalidateQueries({ queryKey: recentCallsKeys.all });
+      if (progress.contactId) void queryClient.invalidateQueries({ queryKey: contactKeys.timeline(progress.contactId) });
+    }
     setAttempt((current) => {
       if (!current || (current.dialId !== null && current.dialId !== progress.dialId)) return current;
       return { ...current, dialId: progress.dialId, stage: progress.stage, outcome: progress.outcome ?? current.outcome };

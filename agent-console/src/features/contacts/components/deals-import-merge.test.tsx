@@ -1,0 +1,170 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Deal, ImportContactsReport } from '@crm/shared';
+import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
+import { startTestSocketServer, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
+import { buildContact, buildDeal } from '../../../testing/builders.js';
+import { AgentConsole } from '../../console/components/agent-console.js';
+
+const IVAN = buildContact();
+const DUPLICATE = buildContact({ id: '66a000000000000000000002', name: 'I. Petrov', company: null, phones: ['+79161234567'] });
+
+describe('deals, CSV import and merge on the contact card', () => {
+  let server: TestSocketServer;
+  const user = buildUser();
+  const baseRoutes = [
+    { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
+    { path: '/api/contacts', body: { items: [IVAN, DUPLICATE], total: 2, isTotalCapped: false, page: 1, pageSize: 10 } },
+    { path: `/api/contacts/${IVAN.id}`, body: { contact: IVAN } },
+  ];
+
+  beforeEach(async () => {
+    server = await startTestSocketServer();
+  });
+
+  afterEach(async () => {
+    cleanup();
+    vi.unstubAllGlobals();
+    await server.stop();
+  });
+
+  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => {
+    const api = fakeServer([...routes, ...baseRoutes]);
+    vi.stubGlobal('fetch', api.fetch);
+    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
+    return api;
+  };
+  const panel = () => screen.getByRole('region', { name: 'Contact card' });
+  const openIvan = async () => {
+    const search = screen.getByRole('searchbox', { name: 'Search contacts' });
+    fireEvent.change(search, { target: { value: 'Petrov' } });
+    fireEvent.submit(search.closest('form')!);
+    fireEvent.click(await screen.findByRole('button', { name: /^Ivan Petrov/ }));
+    await within(panel()).findByRole('heading', { name: /Ivan Petrov/ });
+  };
+
+  it('creates a deal, keeps its next step, and asks why before moving it to lost', async () => {
+    let deals: Deal[] = [buildDeal()];
+    const api = renderConsole([
+      { path: '/api/deals', body: () => ({ items: deals, total: deals.length, page: 1, pageSize: 50 }) },
+      {
+        method: 'POST',
+        path: '/api/deals',
+        status: 201,
+        body: (request: { title: string }) => {
+          const deal = buildDeal({ id: '66b000000000000000000002', title: request.title, stage: 'new', nextStep: null });
+          deals = [...deals, deal];
+          return { deal };
+        },
+      },
+      { method: 'POST', path: `/api/deals/${deals[0]!.id}/stage`, body: { deal: buildDeal({ stage: 'lost', status: 'lost', lostReason: 'Chose a competitor' }) } },
+      { method: 'PATCH', path: `/api/deals/${deals[0]!.id}`, body: { deal: buildDeal() } },
+    ]);
+    await openIvan();
+    fireEvent.click(within(panel()).getByRole('tab', { name: 'Deals' }));
+    expect(await within(panel()).findByText('Rolled steel, Q2 contract')).toBeTruthy();
+
+    fireEvent.click(within(panel()).getByRole('button', { name: 'New deal' }));
+    const form = within(panel()).getByRole('form', { name: 'New deal' });
+    fireEvent.change(within(form).getByLabelText('Title'), { target: { value: 'Spare parts' } });
+    fireEvent.change(within(form).getByLabelText('Amount'), { target: { value: '120 000' } });
+    fireEvent.change(within(form).getByLabelText('Next step'), { target: { value: 'Send the price list' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Create deal' }));
+    expect(await within(panel()).findByText('Spare parts')).toBeTruthy();
+    expect(api.requests.find((request) => request.method === 'POST' && request.path === '/api/deals')?.body).toEqual({
+      contactId: IVAN.id,
+      title: 'Spare parts',
+      amount: 120000,
+      currency: 'RUB',
+      nextStep: { text: 'Send the price list' },
+    });
+
+    const first = within(panel()).getByText('Rolled steel, Q2 contract').closest('li')!;
+    fireEvent.change(within(first).getByLabelText('Next step'), { target: { value: 'Call accounting on Monday' } });
+    fireEvent.click(within(first).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(api.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
+        nextStep: { text: 'Call accounting on Monday', dueAt: null, taskId: null },
+      }),
+    );
+
+    fireEvent.change(within(first).getByLabelText('Stage'), { target: { value: 'lost' } });
+    const move = within(first).getByRole('button', { name: 'Move' });
+    expect(move.hasAttribute('disabled')).toBe(true);
+    fireEvent.change(within(first).getByLabelText('Why was it lost?'), { target: { value: 'Chose a competitor' } });
+    fireEvent.click(move);
+    await waitFor(() =>
+      expect(api.requests.find((request) => request.path.endsWith('/stage'))?.body).toEqual({ stage: 'lost', reason: 'Chose a competitor' }),
+    );
+  });
+
+  it('previews a CSV import, then imports it and reports merged and refused rows', async () => {
+    const report = (dryRun: boolean): ImportContactsReport => ({
+      dryRun,
+      columns: { name: 'name', phone: 'phones' },
+      ignoredColumns: ['fax'],
+      totals: { rows: 3, created: 1, merged: 1, refused: 0, invalid: 1 },
+      rows: [
+        { line: 2, status: 'create', name: 'Olga New', phones: ['+74951230000'], existing: null, sameAsLine: null, errors: [] },
+        { line: 3, status: 'merge', name: 'Ivan P.', phones: ['+73432001122'], existing: { id: IVAN.id, name: 'Ivan Petrov', company: 'Ural Steel' }, sameAsLine: null, errors: [] },
+        { line: 4, status: 'invalid', name: 'Nobody', phones: ['12'], existing: null, sameAsLine: null, errors: ['phone: not a number'] },
+      ],
+    });
+    const api = renderConsole([
+      { method: 'POST', path: '/api/contacts/import', body: (request: { dryRun: boolean }) => ({ report: report(request.dryRun) }) },
+    ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Import CSV' }));
+    const csv = 'name,phone,fax\nOlga New,+74951230000,1\nIvan P.,83432001122,2\nNobody,12,3';
+    fireEvent.change(await within(panel()).findByLabelText('Or paste the CSV'), { target: { value: csv } });
+    expect(within(panel()).getByRole('button', { name: 'Import' }).hasAttribute('disabled')).toBe(true);
+
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Preview' }));
+    expect(
+      await within(panel()).findByText('Preview of 3 rows: 1 new, 1 merged, 0 refused, 1 invalid. Nothing saved yet.'),
+    ).toBeTruthy();
+    expect(within(panel()).getByRole('button', { name: 'Card Ivan Petrov' })).toBeTruthy();
+    expect(within(panel()).getByText('phone: not a number')).toBeTruthy();
+    expect(within(panel()).getByText('Columns ignored: fax')).toBeTruthy();
+
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Import' }));
+    expect(await within(panel()).findByText('Imported 3 rows: 1 new, 1 merged, 0 refused, 1 invalid.')).toBeTruthy();
+    expect(api.requests.filter((request) => request.path === '/api/contacts/import').map((request) => request.body)).toEqual([
+      { csv, dryRun: true, onDuplicate: 'merge' },
+      { csv, dryRun: false, onDuplicate: 'merge' },
+    ]);
+  });
+
+  it('merges a duplicate card into the open one and says what moved', async () => {
+    const api = renderConsole([
+      {
+        method: 'POST',
+        path: `/api/contacts/${IVAN.id}/merge`,
+        body: { contact: { ...IVAN, phones: [...IVAN.phones, ...DUPLICATE.phones] }, moved: { calls: 3, notes: 1, deals: 0 } },
+      },
+    ]);
+    await openIvan();
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
+    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
+    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
+    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
+
+    expect(await within(panel()).findByText('Merged into Ivan Petrov. Moved: calls 3, notes 1, deals 0.')).toBeTruthy();
+    expect(api.requests).toContainEqual({ method: 'POST', path: `/api/contacts/${IVAN.id}/merge`, body: { sourceId: DUPLICATE.id } });
+  });
+
+  it('says who may merge when the server refuses an agent', async () => {
+    renderConsole([
+      { method: 'POST', path: `/api/contacts/${IVAN.id}/merge`, status: 403, body: { error: { code: 'FORBIDDEN', message: 'Not allowed' } } },
+    ]);
+    await openIvan();
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
+    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
+    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
+    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
+
+    expect((await within(panel()).findByRole('alert')).textContent).toBe('Merging cards needs a supervisor, manager or administrator account.');
+  });
+});
