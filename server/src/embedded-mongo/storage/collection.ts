@@ -6,7 +6,7 @@
 import { MongoCommandError } from '../errors.js';
 import { isPlainObject, typeRank, RANK, type Doc } from '../query/bson-order.js';
 import { DuplicateKeyError, SecondaryIndex, type IndexSpec } from './secondary-index.js';
-import { StoredRecord, type RawDocument } from './stored-record.js';
+import { StoredRecord } from './stored-record.js';
 
 export const ID_INDEX_NAME = '_id_';
 const ID_FIELD = ['_id'];
@@ -124,8 +124,8 @@ export class Collection {
    * Adds documents known to be valid (a snapshot) without per-document index work; the
    * snapshot's index records then build each index in one pass.
    */
-  loadTrusted(raw: RawDocument): void {
-    const rec = new StoredRecord(this.nextRid++, raw);
+  loadTrusted(buffer: Buffer, offset: number): void {
+    const rec = StoredRecord.encoded(this.nextRid++, buffer, offset);
     this.byId.set(rec.rawIdHex() ?? idKeyOf(rec.fields(ID_FIELD)._id), rec);
   }
 

@@ -8,7 +8,7 @@ import { deserialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
 import { CorruptFileError, RecordBuffer, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
 import type { IndexSpec } from './secondary-index.js';
-import { RawDocument, type StoredRecord } from './stored-record.js';
+import type { StoredRecord } from './stored-record.js';
 import type { Store } from './store.js';
 
 const TAG_COLLECTION = 0x43; // 'C'
@@ -22,7 +22,9 @@ export interface CollectionCapture {
   name: string;
   uuid: unknown;
   options: Doc;
-  docs: Array<Doc | RawDocument>;
+  /** Each document as of the capture: decoded, or the buffer holding its bytes at `offsets[i]`. */
+  docs: Array<Doc | Buffer>;
+  offsets: number[];
   /** The records the documents came from (same order), so they can adopt their encoded form. */
   records: StoredRecord[];
   indexes: IndexSpec[];
@@ -33,15 +35,18 @@ export function captureStore(store: Store): CollectionCapture[] {
   const captures: CollectionCapture[] = [];
   for (const [db, collections] of store.databases) {
     for (const collection of collections.values()) {
-      captures.push({
+      const capture: CollectionCapture = {
         db,
         name: collection.name,
         uuid: collection.info.uuid,
         options: collection.info.options,
-        docs: Array.from(collection.byId.values(), (rec) => rec.snapshotSource),
+        docs: [],
+        offsets: [],
         records: [...collection.byId.values()],
         indexes: [...collection.indexes.values()].map((index) => index.spec),
-      });
+      };
+      for (const rec of capture.records) rec.captureInto(capture.docs, capture.offsets);
+      captures.push(capture);
     }
   }
   return captures;
@@ -71,10 +76,11 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
     for (const capture of captures) {
       records.appendDocument({ db: capture.db, c: capture.name, uuid: capture.uuid, opts: capture.options }, TAG_COLLECTION);
       for (let i = 0; i < capture.docs.length; i += 1) {
-        const doc = capture.docs[i] as Doc | RawDocument;
+        const doc = capture.docs[i] as Doc | Buffer;
         // A document nobody touched since the last load is copied as the bytes it already is.
-        if (doc instanceof RawDocument) {
-          records.appendRaw(doc.buffer.subarray(doc.offset, doc.offset + doc.length), TAG_DOCUMENT);
+        if (Buffer.isBuffer(doc)) {
+          const offset = capture.offsets[i] as number;
+          records.appendRaw(doc.subarray(offset, offset + doc.readInt32LE(offset)), TAG_DOCUMENT);
         } else {
           records.appendDocument(doc, TAG_DOCUMENT);
           encodedHere.push([capture.records[i] as StoredRecord, doc, records.lastPayloadStart + 1]);
@@ -114,7 +120,7 @@ export function loadSnapshot(file: string, store: Store): { documents: number } 
       }
       case TAG_DOCUMENT:
         if (!collection) throw new CorruptFileError(file, 'document record before any collection record');
-        collection.loadTrusted(new RawDocument(contents, start + 1, contents.readInt32LE(start + 1)));
+        collection.loadTrusted(contents, start + 1);
         documents += 1;
         return;
       case TAG_INDEX:

@@ -7,15 +7,6 @@ import { calculateObjectSize, deserialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
 import { rawObjectIdHex, readTopLevelFields } from './raw-bson.js';
 
-/** A document still encoded: `length` bytes at `offset` of `buffer`. */
-export class RawDocument {
-  constructor(
-    readonly buffer: Buffer,
-    readonly offset: number,
-    readonly length: number,
-  ) {}
-}
-
 const DECODE = { allowObjectSmallerThanBufferSize: true } as const;
 
 export class StoredRecord {
@@ -27,14 +18,17 @@ export class StoredRecord {
   constructor(
     /** Stable record id: tie-breaker inside index trees. */
     readonly rid: number,
-    source: Doc | RawDocument,
+    doc: Doc | undefined,
   ) {
-    if (source instanceof RawDocument) {
-      this.rawBuffer = source.buffer;
-      this.rawOffset = source.offset;
-    } else {
-      this.decoded = source;
-    }
+    this.decoded = doc;
+  }
+
+  /** A record whose document is the encoded bytes at `offset` of `buffer` (a loaded snapshot). */
+  static encoded(rid: number, buffer: Buffer, offset: number): StoredRecord {
+    const rec = new StoredRecord(rid, undefined);
+    rec.rawBuffer = buffer;
+    rec.rawOffset = offset;
+    return rec;
   }
 
   /** The current version. Never mutated in place: updates assign a new object. */
@@ -78,9 +72,12 @@ export class StoredRecord {
     return this.rawBuffer === undefined ? calculateObjectSize(this.decoded as Doc) : this.rawBuffer.readInt32LE(this.rawOffset);
   }
 
-  /** What a snapshot writes: the raw bytes when still encoded (copied as they are), else the document. */
-  get snapshotSource(): Doc | RawDocument {
-    if (this.rawBuffer === undefined) return this.decoded as Doc;
-    return new RawDocument(this.rawBuffer, this.rawOffset, this.rawBuffer.readInt32LE(this.rawOffset));
+  /**
+   * Appends what a snapshot must write for this record as of now: the encoded bytes' buffer and
+   * offset when still encoded (copied as they are), else the document. No allocation per record.
+   */
+  captureInto(sources: Array<Doc | Buffer>, offsets: number[]): void {
+    sources.push(this.rawBuffer ?? (this.decoded as Doc));
+    offsets.push(this.rawOffset);
   }
 }
