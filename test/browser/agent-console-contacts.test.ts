@@ -135,6 +135,7 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
 
       // The name field has the keyboard as soon as the pop arrives: type, Enter, done.
       await page.keyboard.type('Pavel Primorsky');
+      await saveScreenshot(page, 'agent-console-new-caller');
       await page.keyboard.press('Enter');
 
       await pop.getByRole('heading', { name: 'Pavel Primorsky' }).waitFor();
@@ -204,6 +205,7 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
     const dialog = page.getByRole('dialog', { name: 'Outside the client’s calling hours' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Calls allowed from 09:00');
+    await saveScreenshot(page, 'agent-console-dial-confirm');
     await dialog.getByRole('button', { name: 'Call anyway' }).click();
 
     const status = page.getByRole('region', { name: 'Phone' }).locator('.dial-status');

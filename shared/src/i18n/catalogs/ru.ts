@@ -94,7 +94,7 @@ export const ru: Messages = {
       offsetMinutes: '{{sign}}{{minutes}} мин',
       offsetHoursMinutes: '{{sign}}{{hours}} ч {{minutes}} мин',
       inside: 'Можно звонить ({{start}}–{{end}})',
-      outside: 'Нерабочее время для звонков ({{start}}–{{end}})',
+      outside: 'Сейчас звонить нельзя ({{start}}–{{end}})',
       nextToday: 'Звонить можно с {{time}} сегодня ({{agentTime}} по вашему времени)',
       nextTomorrow: 'Звонить можно с {{time}} завтра ({{agentTime}} по вашему времени)',
       ambiguous: 'Часовой пояс не определён точно',

@@ -134,7 +134,7 @@ function ScreenPop({ current }: { current: CurrentCall }) {
       ) : (
         <div className="pop__who">
           <div className="pop__name-row">
-            <h3 className="pop__name">{t('agent.call.unknownCaller')}</h3>
+            <h3 className="pop__name pop__name--unknown">{t('agent.call.unknownCaller')}</h3>
           </div>
           <CallLine current={current} />
           {number ? <UnknownCallerForm key={number} number={number} localTime={current.localTime} /> : <p className="muted">{t('agent.pop.withheldHint')}</p>}
