@@ -104,6 +104,7 @@ export const en = {
       ambiguousHint: 'The number may be in any of these zones. Ask the client and set the zone on the card.',
       unknown: 'Time zone unknown',
       sourceManual: 'Zone set on the card',
+      sourceAddress: 'Zone from the client’s city',
       sourceNumber: 'Zone from the phone number',
     },
     pop: {

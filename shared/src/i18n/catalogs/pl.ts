@@ -101,6 +101,7 @@ export const pl: Messages = {
       ambiguousHint: 'Numer może należeć do każdej z tych stref. Zapytaj klienta i ustaw strefę na karcie.',
       unknown: 'Strefa czasowa nieznana',
       sourceManual: 'Strefa ustawiona na karcie',
+      sourceAddress: 'Strefa z miasta klienta',
       sourceNumber: 'Strefa z numeru telefonu',
     },
     pop: {

@@ -112,6 +112,8 @@ export function ContactSearch() {
           onKeyDown={(event) => {
             moveFocus(event, listRef.current, inputRef.current);
             if (event.key === 'Escape') {
+              // Only the results close, not the card behind them.
+              event.preventDefault();
               close();
               inputRef.current?.focus();
             }

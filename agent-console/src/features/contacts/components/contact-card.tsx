@@ -96,6 +96,7 @@ export function ContactCard({ id }: { id: string }) {
     if (contact && mainPhone && !isBusy) dial(dialTarget(contact, mainPhone));
   }, { enabled: Boolean(mainPhone) && !isEditing });
   useHotkey('e', () => setEditing(true), { enabled: Boolean(contact) && !isEditing });
+  useHotkey('Escape', close, { enabled: !isEditing });
 
   if (card.isPending) return <p className="muted panel__pad">{t('common.loading')}</p>;
   if (card.isError || !contact) return <ErrorNotice error={card.error} className="panel__pad" />;

@@ -117,9 +117,13 @@ export function ClientLocalTime({ timeZone, window, size = 'large', agentZone = 
           )}
         </>
       )}
-      {size === 'large' && (
+      {size === 'large' && timeZone.source !== 'none' && (
         <p className="local-time__source muted">
-          {timeZone.source === 'manual' ? t('agent.localTime.sourceManual') : t('agent.localTime.sourceNumber')}
+          {timeZone.source === 'manual'
+            ? t('agent.localTime.sourceManual')
+            : timeZone.source === 'address'
+              ? t('agent.localTime.sourceAddress')
+              : t('agent.localTime.sourceNumber')}
         </p>
       )}
     </section>
