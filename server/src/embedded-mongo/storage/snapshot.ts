@@ -4,6 +4,7 @@
  * a file named `snapshot-*.bson` is always complete and ends with an end record.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { deserialize } from 'bson';
 import type { Doc } from '../query/bson-order.js';
 import { CorruptFileError, RecordBuffer, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
@@ -98,6 +99,13 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
     await handle.close();
   }
   await fs.promises.rename(temp, file);
+  // Make the rename itself durable before the caller deletes the files this snapshot replaces.
+  const directory = await fs.promises.open(path.dirname(file), 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
   return { documents, bytes };
 }
 

@@ -43,6 +43,7 @@ const TEMP_PATTERN = /^snapshot-\d{8}\.bson\.tmp$/;
 const DEFAULT_COMPACT_AFTER = 64 * 1024 * 1024;
 /** Below this much journal, closing does not bother writing a snapshot. */
 const SNAPSHOT_ON_CLOSE_BYTES = 1024 * 1024;
+const COMPACTION_RETRY_MS = 60_000;
 
 const journalName = (seq: number) => `journal-${String(seq).padStart(8, '0')}.log`;
 const snapshotName = (seq: number) => `snapshot-${String(seq).padStart(8, '0')}.bson`;
@@ -143,6 +144,7 @@ export async function openStorage({ dbPath, logger, ttlMonitorIntervalMs, compac
   const journal = new JournalWriter(path.join(dbPath, journalName(seq)));
   store.attachSink(journal);
   let compaction: Promise<void> | undefined;
+  let retryCompactionAt = 0;
 
   const compact = (): Promise<void> => {
     if (compaction) return compaction;
@@ -154,13 +156,17 @@ export async function openStorage({ dbPath, logger, ttlMonitorIntervalMs, compac
     compaction = writeSnapshot(path.join(dbPath, snapshotName(nextSeq)), captures)
       .then((written) => {
         snapshotBytes = written.bytes;
-        for (const { journals, snapshots } of [listDirectory(dbPath)]) {
-          for (const old of journals.filter((s) => s < nextSeq)) fs.rmSync(path.join(dbPath, journalName(old)));
-          for (const old of snapshots.filter((s) => s < nextSeq)) fs.rmSync(path.join(dbPath, snapshotName(old)));
-        }
+        // The new snapshot holds everything before journal `nextSeq`: older files are redundant.
+        const { journals, snapshots } = listDirectory(dbPath);
+        for (const old of journals.filter((n) => n < nextSeq)) fs.rmSync(path.join(dbPath, journalName(old)));
+        for (const old of snapshots.filter((n) => n < nextSeq)) fs.rmSync(path.join(dbPath, snapshotName(old)));
         logger.info({ documents: written.documents, bytes: written.bytes, ms: Date.now() - started }, 'compacted the journal into a snapshot');
       })
-      .catch((error: unknown) => logger.error({ err: error }, 'compaction failed; the journal is kept'))
+      .catch((error: unknown) => {
+        // Keep the journals (recovery still has everything) and do not retry on every write.
+        retryCompactionAt = Date.now() + COMPACTION_RETRY_MS;
+        logger.error({ err: error }, 'compaction failed; the journal is kept');
+      })
       .finally(() => {
         compaction = undefined;
       });
@@ -169,7 +175,7 @@ export async function openStorage({ dbPath, logger, ttlMonitorIntervalMs, compac
 
   const flush = () => {
     journal.flush();
-    if (!compaction && journal.size > Math.max(compactAfterBytes, snapshotBytes)) void compact();
+    if (!compaction && journal.size > Math.max(compactAfterBytes, snapshotBytes) && Date.now() >= retryCompactionAt) void compact();
   };
 
   const ttlTimer = setInterval(() => {
