@@ -5,6 +5,7 @@
  * one fsync then acknowledges every waiter whose records it covers.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { JOURNAL_MAGIC, RecordBuffer } from './record-file.js';
 import type { ChangeRecord } from './store.js';
 
@@ -40,6 +41,13 @@ export class JournalWriter {
     if (fs.fstatSync(fd).size === 0) {
       fs.writeSync(fd, JOURNAL_MAGIC);
       fs.fsyncSync(fd);
+      // The new file's directory entry must be durable too, or a crash could lose the whole file.
+      const directory = fs.openSync(path.dirname(file), 'r');
+      try {
+        fs.fsyncSync(directory);
+      } finally {
+        fs.closeSync(directory);
+      }
     }
     return fd;
   }
