@@ -110,4 +110,10 @@ describe('aggregation', () => {
     expect(stored.map((d) => d.wait)).toEqual([5, 10, 25, 40]);
     expect(stored.every((d) => d.queue && d.extra === undefined)).toBe(true);
   });
+
+  it('explains a pipeline instead of running it when asked', async () => {
+    const plan = (await db.collection('calls').aggregate([{ $match: { queue: 'support' } }, { $group: { _id: '$result', n: { $sum: 1 } } }]).explain()) as Record<string, unknown>;
+    expect(plan.queryPlanner ?? plan.stages).toBeDefined();
+    expect(plan.cursor).toBeUndefined();
+  });
 });

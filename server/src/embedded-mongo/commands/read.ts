@@ -4,6 +4,7 @@ import { MongoCommandError } from '../errors.js';
 import { compareValues, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
 import { findDocuments, findRecords } from '../query/execute.js';
 import { applyProjection } from './cursors.js';
+import { explain } from './explain.js';
 import { collectionName, findCollection, namespaceOf, numberField, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
 
 const find: CommandHandler = (command, context) => {
@@ -78,6 +79,11 @@ const aggregate: CommandHandler = (command, context) => {
     throw new MongoCommandError('InvalidNamespace', 'collection-less aggregate is not supported by the embedded store');
   }
   const name = collectionName(command);
+  if (command.explain === true) {
+    // `aggregate` carries explain as a flag rather than inside an `explain` command.
+    const { explain: _flag, ...inner } = command;
+    return explain({ explain: inner, verbosity: 'queryPlanner' }, context);
+  }
   const source = pipelineSource(context, name, pipeline);
   const aggregator = new Aggregator(pipeline, {
     collectionResolver: (other) => findDocuments(findCollection(context, other), {}),
