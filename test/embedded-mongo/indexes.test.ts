@@ -127,6 +127,8 @@ describe('indexes', () => {
       [{ owner: null }, { i: -1 }],
       [{ owner: { $gte: 'agent2' } }, { owner: 1, i: 1 }],
       [{}, { dueAt: 1, i: 1 }],
+      [{ $or: [{ owner: 'agent1' }, { tags: 't3' }], status: 'open' }, { i: 1 }],
+      [{ $or: [{ owner: 'agent1' }, { i: { $lt: 20 } }] }, { i: -1 }],
     ];
     for (const [filter, sort] of queries) {
       const expected = (await plain.find(filter).sort(sort as never).toArray()).map((d) => d.i);

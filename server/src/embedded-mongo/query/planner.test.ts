@@ -105,3 +105,25 @@ describe('unique index hash filled in the background', () => {
     expect(index.findEqual(['missing'])).toBeUndefined();
   });
 });
+
+describe('$or planning', () => {
+  const calls = collectionWith(
+    [{ key: { caller: 1 } }, { key: { called: 1 } }],
+    [
+      { caller: 'a', called: 'b' },
+      { caller: 'b', called: 'a' },
+      { caller: 'c', called: 'd' },
+      { caller: 'a', called: 'a' },
+    ],
+  );
+
+  it('unions the index scans of every branch, each document once', () => {
+    const plan = planQuery(calls, { $or: [{ caller: 'a' }, { called: 'a' }] });
+    expect(plan.kind).toBe('or');
+    expect([...candidates(calls, plan)].map((rec) => rec.doc._id).sort()).toEqual([0, 1, 3]);
+  });
+
+  it('scans when any branch has no index', () => {
+    expect(planQuery(calls, { $or: [{ caller: 'a' }, { note: 'x' }] }).kind).toBe('collection');
+  });
+});

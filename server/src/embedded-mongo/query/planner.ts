@@ -23,6 +23,7 @@ export interface FieldPredicate {
 export type Plan =
   | { kind: 'id'; ids: unknown[] }
   | { kind: 'index'; index: SecondaryIndex; scans: IndexScan[]; providesSort: boolean; reverse: boolean }
+  | { kind: 'or'; plans: Plan[] }
   | { kind: 'collection' };
 
 export interface IndexScan {
@@ -105,10 +106,21 @@ export function planQuery(collection: Collection, filter: Doc, sort: SortSpec = 
     const candidate = scoreIndex(index, predicates, sort);
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
-  if (!best) return { kind: 'collection' };
+  if (!best) return planOr(collection, filter);
   const scans = buildScans(best, predicates);
-  if (!scans) return { kind: 'collection' };
+  if (!scans) return planOr(collection, filter);
   return { kind: 'index', index: best.index, scans, providesSort: best.providesSort && scans.length <= 1, reverse: best.reverse };
+}
+
+/**
+ * A top-level `$or` whose every branch can use an index (or `_id`) is served by the union of
+ * the branches' candidates — e.g. a number that may be the caller or the called party.
+ */
+function planOr(collection: Collection, filter: Doc): Plan {
+  const branches = filter.$or;
+  if (!Array.isArray(branches) || branches.length === 0 || !branches.every(isPlainObject)) return { kind: 'collection' };
+  const plans = branches.map((branch) => planQuery(collection, branch));
+  return plans.every((plan) => plan.kind !== 'collection') ? { kind: 'or', plans } : { kind: 'collection' };
 }
 
 function scoreIndex(index: SecondaryIndex, predicates: Map<string, FieldPredicate>, sort: SortSpec): Candidate | undefined {
@@ -218,6 +230,17 @@ export function* candidates(collection: Collection, plan: Plan): Generator<Store
   }
   if (plan.kind === 'collection') {
     yield* collection.byId.values();
+    return;
+  }
+  if (plan.kind === 'or') {
+    const seen = new Set<number>();
+    for (const branch of plan.plans) {
+      for (const rec of candidates(collection, branch)) {
+        if (seen.has(rec.rid)) continue;
+        seen.add(rec.rid);
+        yield rec;
+      }
+    }
     return;
   }
   const seen = plan.index.isMultikey || plan.scans.length > 1 ? new Set<number>() : undefined;
