@@ -88,6 +88,18 @@ describe('screen-pop', () => {
     expect(await within(callPanel()).findByText('No call right now')).toBeTruthy();
   });
 
+  it('shows a click-to-dial call as on the line once the agent picked up and the client is being rung', async () => {
+    renderConsole();
+    const socket = await connection;
+    const call = buildCall({ direction: 'outbound', callerNumber: '1001', calledNumber: '+73432001122', queue: null });
+    socket.emit('call:ringing', { call, contact: buildPopContact(), localTime: buildLocalTime() });
+    expect(await within(callPanel()).findByText('Ringing')).toBeTruthy();
+
+    socket.emit('call:dial-progress', { dialId: 'd1', number: '+73432001122', contactId: null, stage: 'ringing-client', outcome: null, callId: call.id });
+
+    expect(await within(callPanel()).findByText('On a call')).toBeTruthy();
+  });
+
   it('asks the server for the current call when it connects, so a reload mid-call brings the pop back', async () => {
     server.io.on('connection', (socket) => {
       socket.on('call:current', (ack) => {

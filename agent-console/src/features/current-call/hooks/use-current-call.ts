@@ -46,6 +46,15 @@ export function useCurrentCall(extension: string | null): CurrentCall | null {
       return isAnsweredElsewhere ? current : { phase: 'answered', call, contact: null, localTime: null };
     });
   });
+  // A click-to-dial call: once the agent picked up their leg (the client is being rung or talks), the
+  // pop is no longer "ringing" for them.
+  // An agent has one click-to-dial at a time, so the outbound call on their phone is that one.
+  useSocketEvent('call:dial-progress', ({ stage }) => {
+    if (stage !== 'ringing-client' && stage !== 'connected') return;
+    update((current) =>
+      current && current.phase === 'ringing' && current.call.direction === 'outbound' ? { ...current, phase: 'answered' } : current,
+    );
+  });
   useSocketEvent('call:ended', ({ call }) => {
     update((current) => (current && current.call.linkedid !== call.linkedid ? current : null));
     void queryClient.invalidateQueries({ queryKey: recentCallsKeys.all });
