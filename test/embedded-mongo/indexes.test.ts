@@ -54,6 +54,17 @@ describe('indexes', () => {
     expect((await contacts.findOne({ name: 'Cid' }))?.phones).toEqual(['+74951110002', '+74951110002']);
   });
 
+  it('indexes an empty array apart from a missing field in a unique index', async () => {
+    const coll = db.collection('empty_arrays');
+    await coll.createIndex({ tags: 1 }, { unique: true });
+    await coll.insertOne({ n: 1, tags: [] });
+    await coll.insertOne({ n: 2 });
+    const error = await coll.insertOne({ n: 3, tags: [] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 11000 });
+    expect((await coll.find({ tags: null }).toArray()).map((doc) => doc.n)).toEqual([2]);
+    expect((await coll.find({ tags: { $size: 0 } }).toArray()).map((doc) => doc.n)).toEqual([1]);
+  });
+
   it('enforces compound unique keys on the combination only', async () => {
     const coll = db.collection('compound');
     await coll.createIndex({ queue: 1, day: 1 }, { unique: true });

@@ -13,6 +13,13 @@ function bsonType(value: object): string | undefined {
   return (value as Partial<BsonTagged>)._bsontype;
 }
 
+/**
+ * The index key of an empty array. MongoDB indexes `[]` as `undefined`, which is not `null`
+ * (a missing field): two empty arrays collide in a unique index, an empty array and a missing
+ * field do not, and `{ field: null }` does not select empty arrays.
+ */
+export const EMPTY_ARRAY_KEY = Object.freeze({ emptyArrayKey: true });
+
 /** A bound that sorts before (`side` -1) or after (`side` 1) every value of one type rank. */
 export class TypeBound {
   constructor(
@@ -38,7 +45,7 @@ export const RANK = {
 } as const;
 
 export function typeRank(value: unknown): number {
-  if (value === null || value === undefined) return RANK.null;
+  if (value === null || value === undefined || value === EMPTY_ARRAY_KEY) return RANK.null;
   switch (typeof value) {
     case 'number':
     case 'bigint':
@@ -154,6 +161,8 @@ export function compareValues(a: unknown, b: unknown): number {
   }
   switch (rankA) {
     case RANK.null:
+      // The empty-array key sorts just before null and equals only itself.
+      return Number(b === EMPTY_ARRAY_KEY) - Number(a === EMPTY_ARRAY_KEY);
     case RANK.minKey:
     case RANK.maxKey:
       return 0;
@@ -193,31 +202,31 @@ export function compareValues(a: unknown, b: unknown): number {
  * index keys and sort keys do. A missing field yields `undefined`; an array at the end of the
  * path yields its elements (an empty array yields `undefined`).
  */
-export function getPathValues(doc: unknown, path: string): unknown[] {
+export function getPathValues(doc: unknown, path: string, emptyArray: unknown = undefined): unknown[] {
   const out: unknown[] = [];
-  collect(doc, path.split('.'), 0, out);
+  collect(doc, path.split('.'), 0, out, emptyArray);
   return out;
 }
 
-function collect(value: unknown, parts: string[], i: number, out: unknown[]): void {
+function collect(value: unknown, parts: string[], i: number, out: unknown[], emptyArray: unknown = undefined): void {
   if (i === parts.length) {
     if (!Array.isArray(value)) out.push(value);
-    else if (value.length === 0) out.push(undefined);
+    else if (value.length === 0) out.push(emptyArray);
     else out.push(...value);
     return;
   }
   const part = parts[i] as string;
   if (Array.isArray(value)) {
     const before = out.length;
-    if (/^\d+$/.test(part)) collect(value[Number(part)], parts, i + 1, out);
+    if (/^\d+$/.test(part)) collect(value[Number(part)], parts, i + 1, out, emptyArray);
     for (const element of value) {
-      if (isPlainObject(element)) collect(element, parts, i, out);
+      if (isPlainObject(element)) collect(element, parts, i, out, emptyArray);
     }
     if (out.length === before) out.push(undefined);
     return;
   }
   if (isPlainObject(value)) {
-    collect(value[part], parts, i + 1, out);
+    collect(value[part], parts, i + 1, out, emptyArray);
     return;
   }
   out.push(undefined);

@@ -4,7 +4,7 @@
  * applied as one step that no other request can interleave with.
  */
 import { MongoCommandError } from '../errors.js';
-import { isPlainObject, typeRank, RANK, type Doc } from '../query/bson-order.js';
+import { EMPTY_ARRAY_KEY, isPlainObject, typeRank, RANK, type Doc } from '../query/bson-order.js';
 import { DuplicateKeyError, SecondaryIndex, type IndexSpec } from './secondary-index.js';
 import { StoredRecord } from './stored-record.js';
 
@@ -43,7 +43,8 @@ function stableString(value: unknown): string {
 
 /** How MongoDB prints a key value inside an E11000 message. */
 export function formatKeyValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Date) return `new Date(${value.getTime()})`;
   if (typeRank(value) === RANK.objectId) return `ObjectId('${String(value)}')`;
@@ -153,7 +154,8 @@ export class Collection {
     const { index, values } = error;
     const keyValue: Doc = {};
     index.fields.forEach((field, i) => {
-      keyValue[field] = values[i] ?? null;
+      // MongoDB reports the key of an empty array as `undefined`.
+      keyValue[field] = values[i] === EMPTY_ARRAY_KEY ? undefined : (values[i] ?? null);
     });
     return duplicateKeyError(this.namespace, index.name, index.spec.key, keyValue);
   }

@@ -7,7 +7,7 @@ import btreeModule from 'sorted-btree';
 import bulkLoadModule from 'sorted-btree/extended/bulkLoad.js';
 import { Query } from 'mingo';
 import { MaxKey, MinKey } from 'bson';
-import { compareValues, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
+import { compareValues, EMPTY_ARRAY_KEY, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
 import { StoredRecord } from './stored-record.js';
 
 // sorted-btree is CommonJS with `exports.default`: node hands us the module object, bundlers
@@ -210,7 +210,7 @@ export class SecondaryIndex {
       if (value.length === 1) return [[value[0] ?? null]];
     }
     if (this.partial && !this.partial.test(doc)) return [];
-    const perField = this.fields.map((field) => getPathValues(doc, field));
+    const perField = this.fields.map((field) => getPathValues(doc, field, EMPTY_ARRAY_KEY));
     if (this.spec.sparse && perField.every((values) => values.every((value) => value === undefined))) return [];
     let tuples: unknown[][] = [[]];
     for (const values of perField) {
