@@ -101,6 +101,8 @@ describe('persistence', () => {
       await calls.insertMany(Array.from({ length: 300 }, (_, i) => ({ i })));
       await calls.updateMany({ i: { $lt: 100 } }, { $set: { answered: true } });
       await calls.insertOne({ i: 'journaled' }, { writeConcern: { j: true } });
+      await calls.insertOne({ i: 'majority' }, { writeConcern: { w: 'majority' } });
+      expect(await client.db('admin').command({ fsync: 1 })).toMatchObject({ ok: 1 });
     });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -112,7 +114,7 @@ describe('persistence', () => {
     const restarted = await startCli(dbPath);
     await withClient(restarted.url, async (client) => {
       const calls = client.db('crm').collection('calls');
-      expect(await calls.countDocuments()).toBe(301);
+      expect(await calls.countDocuments()).toBe(302);
       expect(await calls.countDocuments({ answered: true })).toBe(100);
       expect(await calls.findOne({ i: 'journaled' })).not.toBeNull();
       await calls.insertOne({ i: 'after-recovery' });

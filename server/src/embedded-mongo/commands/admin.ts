@@ -121,6 +121,8 @@ export const adminCommands: Record<string, CommandHandler> = {
   ping: () => ({ ok: 1 }),
   getParameter,
   endSessions: () => ({ ok: 1 }),
+  // The wait for the journal's fsync happens in the server loop (see wantsJournalAck).
+  fsync: () => ({ numFiles: 1, ok: 1 }),
   killAllSessions: () => ({ ok: 1 }),
   listDatabases,
   serverStatus,

@@ -46,6 +46,9 @@ export function runCommand(command: Doc, context: CommandContext): Doc {
 
 /** Whether the client asked to wait until the write is on disk (`j: true`, or `fsync`). */
 export function wantsJournalAck(command: Doc): boolean {
-  const concern = command.writeConcern as { j?: unknown; fsync?: unknown } | undefined;
-  return Boolean(concern && (concern.j === true || concern.fsync === true)) && WRITE_COMMANDS.has(commandNameOf(command));
+  if (commandNameOf(command) === 'fsync') return true;
+  const concern = command.writeConcern as { j?: unknown; fsync?: unknown; w?: unknown } | undefined;
+  if (!concern || !WRITE_COMMANDS.has(commandNameOf(command))) return false;
+  // `w: 'majority'` implies journaling on MongoDB (writeConcernMajorityJournalDefault).
+  return concern.j === true || concern.fsync === true || (concern.w === 'majority' && concern.j !== false);
 }
