@@ -203,6 +203,7 @@ export const en = {
       lost: 'Lost: {{reason}}',
     },
     dial: {
+      noResponse: 'The server did not confirm the call to {{who}}. Check the connection and try again.',
       call: 'Call',
       callNumber: 'Call {{number}}',
       shortcutHint: 'Press {{key}} to call',
@@ -319,6 +320,7 @@ export const en = {
       emptyHint: 'When you are free, the system hands you the next client to call.',
     },
     phone: {
+      noResponse: 'The phone did not respond in time. Try again.',
       controls: 'Phone controls',
       answer: 'Answer',
       reject: 'Reject',

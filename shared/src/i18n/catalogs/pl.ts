@@ -200,6 +200,7 @@ export const pl: Messages = {
       lost: 'Przegrana: {{reason}}',
     },
     dial: {
+      noResponse: 'Serwer nie potwierdził połączenia z {{who}}. Sprawdź łączność i spróbuj ponownie.',
       call: 'Zadzwoń',
       callNumber: 'Zadzwoń pod {{number}}',
       shortcutHint: 'Naciśnij {{key}}, aby zadzwonić',
@@ -316,6 +317,7 @@ export const pl: Messages = {
       emptyHint: 'Gdy będziesz wolny, system sam przydzieli następnego klienta do połączenia.',
     },
     phone: {
+      noResponse: 'Telefon nie odpowiedział na czas. Spróbuj ponownie.',
       controls: 'Sterowanie telefonem',
       answer: 'Odbierz',
       reject: 'Odrzuć',

@@ -130,4 +130,20 @@ describe('click-to-dial', () => {
     await waitFor(() => expect(within(phonePanel()).getByText('Connected to +7 343 200 11 22')).toBeTruthy());
     expect(dials.map((request) => request.confirmOutsideWindow)).toEqual([false, true]);
   });
+
+  it('lets the agent dial again when a dropped connection lost the progress of a call', async () => {
+    const contact = buildContact({ timeZone: { zone: zoneWhereItIs(13), source: 'manual', candidates: [] } });
+    const card = await openCard(contact);
+    answerDials(await connection, [{ stage: 'ringing-agent', outcome: null }]);
+    const call = () => within(card).getByRole('button', { name: 'Call +7 343 200 11 22' });
+
+    fireEvent.click(call());
+    expect(await within(phonePanel()).findByText('Your phone is ringing: pick up to call Ivan Petrov')).toBeTruthy();
+    expect(call().hasAttribute('disabled')).toBe(true);
+
+    await server.goAway();
+    await server.comeBack();
+
+    await waitFor(() => expect(call().hasAttribute('disabled')).toBe(false));
+  });
 });

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatPhone } from '@crm/shared';
-import { useDial, type DialAttempt } from '../hooks/dial-context.js';
+import { NO_RESPONSE, useDial, type DialAttempt } from '../hooks/dial-context.js';
 
 const TONE: Record<string, string> = {
   answered: 'notice--success',
@@ -15,6 +15,7 @@ function useAttemptWords(): (attempt: DialAttempt) => { text: string; tone: stri
   const { t } = useTranslation();
   return (attempt) => {
     const who = attempt.target.name ?? formatPhone(attempt.target.number);
+    if (attempt.error?.code === NO_RESPONSE) return { text: t('agent.dial.noResponse', { who }), tone: 'notice--error' };
     if (attempt.error) return { text: t('agent.dial.refused', { who, message: attempt.error.message }), tone: 'notice--error' };
     switch (attempt.stage) {
       case 'requesting':

@@ -9,7 +9,7 @@ import {
   type DialOutcome,
   type DialStage,
 } from '@crm/shared';
-import { useSocket, useSocketEvent } from '@crm/shared/ui/index.js';
+import { useOnReconnect, useSocket, useSocketEvent } from '@crm/shared/ui/index.js';
 import { contactKeys } from '../../contacts/api.js';
 import { recentCallsKeys } from '../../recent-calls/api.js';
 import { useCompanySettings } from '../../settings/api.js';
@@ -42,6 +42,11 @@ interface DialContextValue {
 
 const DialContext = createContext<DialContextValue | null>(null);
 
+/** How long the server may take to accept a dial before the console says it did not answer. */
+const ACK_TIMEOUT_MS = 15_000;
+/** Error code of a dial the server never acknowledged (connection lost meanwhile). */
+export const NO_RESPONSE = 'NO_RESPONSE';
+
 const isFinished = (attempt: DialAttempt | null) => !attempt || attempt.stage === 'finished' || attempt.error !== null;
 
 /**
@@ -57,7 +62,12 @@ export function DialProvider({ children }: { children: ReactNode }) {
   const send = useCallback(
     (target: DialTarget, confirmOutsideWindow: boolean) => {
       setAttempt({ target, dialId: null, stage: 'requesting', outcome: null, error: null });
-      socket.emit('call:dial', { number: target.number, contactId: target.contactId, confirmOutsideWindow }, (answer) => {
+      const request = { number: target.number, contactId: target.contactId, confirmOutsideWindow };
+      socket.timeout(ACK_TIMEOUT_MS).emit('call:dial', request, (timedOut, answer) => {
+        if (timedOut) {
+          setAttempt((current) => (current?.target === target ? { ...current, error: { code: NO_RESPONSE, message: '' } } : current));
+          return;
+        }
         if ('error' in answer) {
           if (answer.error.code === OUTSIDE_CALLING_WINDOW && !confirmOutsideWindow) {
             setAttempt(null);
@@ -94,6 +104,10 @@ export function DialProvider({ children }: { children: ReactNode }) {
       return { ...current, dialId: progress.dialId, stage: progress.stage, outcome: progress.outcome ?? current.outcome };
     });
   });
+
+  // After a drop the progress of an unfinished attempt may be lost: the pop (call:current) tells the
+  // truth about the call, so the console stops waiting and lets the agent dial again.
+  useOnReconnect(() => setAttempt((current) => (isFinished(current) ? current : null)));
 
   const dial = useCallback(
     (target: DialTarget) => {

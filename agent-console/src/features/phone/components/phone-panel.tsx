@@ -9,6 +9,7 @@ import { useDial } from '../../dialing/hooks/dial-context.js';
 import { useSessionReady } from '../hooks/use-session-ready.js';
 
 const SHORTCUTS: Record<PhoneAction, string> = { answer: 'A', reject: 'R', hangup: 'H' };
+const ACK_TIMEOUT_MS = 10_000;
 
 class PhoneControlError extends Error {
   constructor(readonly code: string, message: string) {
@@ -24,9 +25,11 @@ function Softphone({ current }: { current: CurrentCall | null }) {
   const control = useMutation({
     mutationFn: (action: PhoneAction) =>
       new Promise<void>((resolve, reject) => {
-        socket.emit('phone:control', { action }, (answer: Ack<{ ok: true }>) =>
-          'error' in answer ? reject(new PhoneControlError(answer.error.code, answer.error.message)) : resolve(),
-        );
+        socket.timeout(ACK_TIMEOUT_MS).emit('phone:control', { action }, (timedOut: Error | null, answer: Ack<{ ok: true }>) => {
+          if (timedOut) reject(new PhoneControlError('NO_RESPONSE', t('agent.phone.noResponse')));
+          else if ('error' in answer) reject(new PhoneControlError(answer.error.code, answer.error.message));
+          else resolve();
+        });
       }),
   });
   const isRinging = current?.phase === 'ringing';
@@ -64,7 +67,9 @@ function Softphone({ current }: { current: CurrentCall | null }) {
         <p className="field__error" role="alert">
           {control.error instanceof PhoneControlError && control.error.code === 'PHONE_CONTROL_UNAVAILABLE'
             ? t('agent.phone.controlUnavailable')
-            : t('agent.phone.controlFailed', { message: control.error.message })}
+            : control.error instanceof PhoneControlError && control.error.code === 'NO_RESPONSE'
+              ? control.error.message
+              : t('agent.phone.controlFailed', { message: control.error.message })}
         </p>
       )}
     </div>
