@@ -157,6 +157,7 @@ export const en = {
       leadSource: 'Lead source',
       owner: 'Owner',
       ownerMe: 'Me',
+      managersHint: 'Ctrl+click to pick several.',
       managers: 'Also managed by',
       unknownUser: 'Unknown user',
       timeZone: 'Time zone',

@@ -154,6 +154,7 @@ export const pl: Messages = {
       leadSource: 'Źródło',
       owner: 'Opiekun',
       ownerMe: 'Ja',
+      managersHint: 'Ctrl+klik, aby wybrać kilka.',
       managers: 'Prowadzą też',
       unknownUser: 'Nieznany użytkownik',
       timeZone: 'Strefa czasowa',

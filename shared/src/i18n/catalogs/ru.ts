@@ -154,6 +154,7 @@ export const ru: Messages = {
       leadSource: 'Источник',
       owner: 'Ответственный',
       ownerMe: 'Я',
+      managersHint: 'Ctrl+щелчок — выбрать несколько.',
       managers: 'Также ведут',
       unknownUser: 'Неизвестный пользователь',
       timeZone: 'Часовой пояс',

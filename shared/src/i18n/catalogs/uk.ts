@@ -154,6 +154,7 @@ export const uk: Messages = {
       leadSource: 'Джерело',
       owner: 'Відповідальний',
       ownerMe: 'Я',
+      managersHint: 'Ctrl+клік — вибрати кілька.',
       managers: 'Також ведуть',
       unknownUser: 'Невідомий користувач',
       timeZone: 'Часовий пояс',

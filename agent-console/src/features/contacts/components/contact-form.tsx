@@ -27,6 +27,7 @@ interface FormState {
   tags: string;
   leadSource: string;
   ownerId: string;
+  managerIds: string[];
   timeZone: string;
   customFields: Record<string, string>;
 }
@@ -47,6 +48,7 @@ function initialState(contact: Contact | null, draft: CreateContactRequest | nul
     tags: (source?.tags ?? []).join(', '),
     leadSource: source?.leadSource ?? '',
     ownerId: source?.ownerId ?? '',
+    managerIds: [...(source?.managerIds ?? [])],
     // A zone inferred from the number is left to the server, so it follows the number.
     timeZone: contact?.timeZone.source === 'manual' ? (contact.timeZone.zone ?? '') : '',
     customFields: Object.fromEntries(Object.entries(source?.customFields ?? {}).map(([key, value]) => [key, value === null ? '' : String(value)])),
@@ -77,6 +79,7 @@ function toRequest(state: FormState, definitions: readonly CustomFieldDefinition
     tags: [...new Set(state.tags.split(',').map((tag) => tag.trim()).filter(Boolean))],
     leadSource: text(state.leadSource),
     ...(state.ownerId ? { ownerId: state.ownerId } : isCreate ? {} : { ownerId: null }),
+    managerIds: state.managerIds.filter((id) => id !== state.ownerId),
     timeZone: text(state.timeZone),
     customFields,
   };
@@ -244,6 +247,21 @@ export function ContactForm({
         <Field id={`${id}-owner`} label={t('agent.contacts.owner')} error={fieldErrors.ownerId}>
           <select id={`${id}-owner`} value={state.ownerId} onChange={(event) => set('ownerId', event.target.value)}>
             <option value="">{isCreate ? t('agent.contacts.ownerMe') : t('common.notSet')}</option>
+            {owners.map((user) => (
+              <option key={user.id} value={user.id}>
+                {user.displayName}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={`${id}-managers`} label={t('agent.contacts.managers')} hint={t('agent.contacts.managersHint')} error={fieldErrors.managerIds}>
+          <select
+            id={`${id}-managers`}
+            multiple
+            size={Math.min(4, Math.max(2, owners.length))}
+            value={state.managerIds}
+            onChange={(event) => set('managerIds', [...event.target.selectedOptions].map((option) => option.value))}
+          >
             {owners.map((user) => (
               <option key={user.id} value={user.id}>
                 {user.displayName}
