@@ -32,8 +32,11 @@ export const createContact = (request: CreateContactRequest) =>
 export const updateContact = (id: string, change: UpdateContactRequest) =>
   api.patch<{ contact: Contact }>(`/api/contacts/${id}`, change).then(({ contact }) => contact);
 
-export const getTimeline = (id: string, signal?: AbortSignal) =>
-  api.get<TimelineResponse>(`/api/contacts/${id}/timeline`, { query: { limit: 50 }, signal }).then(({ items }) => items);
+export const TIMELINE_PAGE = 50;
+
+/** A page of the client's history, newest first; `before` continues after the last item shown. */
+export const getTimeline = (id: string, { before, signal }: { before?: string | undefined; signal?: AbortSignal } = {}) =>
+  api.get<TimelineResponse>(`/api/contacts/${id}/timeline`, { query: { limit: TIMELINE_PAGE, before }, signal }).then(({ items }) => items);
 
 export const addNote = (id: string, text: string) =>
   api.post<{ item: TimelineItem }>(`/api/contacts/${id}/notes`, { text }).then(({ item }) => item);

@@ -180,6 +180,7 @@ export const en = {
       },
     },
     timeline: {
+      more: 'Show earlier',
       label: 'Timeline',
       empty: 'Nothing here yet.',
       note: 'Note',

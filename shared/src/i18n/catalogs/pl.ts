@@ -177,6 +177,7 @@ export const pl: Messages = {
       },
     },
     timeline: {
+      more: 'Pokaż wcześniejsze',
       label: 'Historia',
       empty: 'Na razie pusto.',
       note: 'Notatka',

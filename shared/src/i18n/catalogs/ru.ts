@@ -177,6 +177,7 @@ export const ru: Messages = {
       },
     },
     timeline: {
+      more: 'Показать раньше',
       label: 'История',
       empty: 'Пока пусто.',
       note: 'Заметка',

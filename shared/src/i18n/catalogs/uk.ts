@@ -177,6 +177,7 @@ export const uk: Messages = {
       },
     },
     timeline: {
+      more: 'Показати раніше',
       label: 'Історія',
       empty: 'Поки порожньо.',
       note: 'Нотатка',

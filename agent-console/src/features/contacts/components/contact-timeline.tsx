@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState, ErrorNotice, useErrorMessage } from '@crm/shared/ui/index.js';
-import { addNote, contactKeys, getTimeline } from '../api.js';
+import { addNote, contactKeys, getTimeline, TIMELINE_PAGE } from '../api.js';
 import { TimelineEntry } from './timeline-entry.js';
 
 /** A client's history (calls, notes, deal stages), newest first, with a note box on top. */
@@ -12,9 +12,12 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
   const queryClient = useQueryClient();
   const errorMessage = useErrorMessage();
   const [text, setText] = useState('');
-  const timeline = useQuery({
+  const timeline = useInfiniteQuery({
     queryKey: contactKeys.timeline(contactId),
-    queryFn: ({ signal }) => getTimeline(contactId, signal),
+    queryFn: ({ pageParam, signal }) => getTimeline(contactId, { before: pageParam, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => (last.length < TIMELINE_PAGE ? undefined : last[last.length - 1]?.at),
+    select: (data) => data.pages.flat(),
   });
   const save = useMutation({
     mutationFn: () => addNote(contactId, text.trim()),
@@ -70,6 +73,11 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
             </li>
           ))}
         </ol>
+      )}
+      {timeline.hasNextPage && (
+        <button type="button" className="button button--small" disabled={timeline.isFetchingNextPage} onClick={() => void timeline.fetchNextPage()}>
+          {timeline.isFetchingNextPage ? t('common.loading') : t('agent.timeline.more')}
+        </button>
       )}
     </div>
   );
