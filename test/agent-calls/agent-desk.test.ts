@@ -116,6 +116,9 @@ describe("the agent's desk against the PBX simulator", () => {
     );
     expect(finished).toMatchObject({ dialId: accepted.data.dialId, outcome });
     expect(pushes<DialProgressPayload>(agent1, 'call:dial-progress').map((progress) => progress.stage)).toContain('ringing-client');
+    // The pop follows the dial like any call: answered only when the client picked up.
+    const answeredPushes = pushes<{ call: { id: string } }>(agent1, 'call:answered');
+    expect(answeredPushes.map((push) => push.call.id)).toEqual(result === 'answered' ? [finished.callId] : []);
 
     const { token } = await app.login('supervisor');
     const calls = await waitFor(async () => {
