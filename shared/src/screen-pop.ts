@@ -29,10 +29,10 @@ export type ClientLocalTime = z.infer<typeof clientLocalTimeSchema>;
 
 /** The new card the console offers for an unknown caller, saved with one keystroke. */
 export function draftContactFromPop(localTime: ClientLocalTime | null, name = ''): CreateContactRequest {
-  // The zone is left for the server to infer from the number again, so the card records its source.
+  // The zone is left for the server to infer from the number again, so the card records its source;
+  // country and region come from the number too. The region ("Primorie territory") is no city.
   return {
     name,
     phones: localTime?.phone ? [localTime.phone] : [],
-    city: localTime?.region ?? null,
   };
 }

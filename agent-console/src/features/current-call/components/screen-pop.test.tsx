@@ -158,7 +158,7 @@ describe('screen-pop', () => {
     expect(api.requests).toContainEqual({
       method: 'POST',
       path: '/api/contacts',
-      body: { name: 'Pavel Primorsky', phones: [VLADIVOSTOK], city: 'Vladivostok', company: null, leadSource: null },
+      body: { name: 'Pavel Primorsky', phones: [VLADIVOSTOK], company: null, leadSource: null },
     });
     // No lead source yet: the console asks for it while the client is on the line.
     expect(within(callPanel()).getByText('How did the client find us? Ask now:')).toBeTruthy();
