@@ -25,11 +25,6 @@ export type CursorReply = {
   ok: 1;
 };
 
-export function applyProjection(docs: Doc[], projection: Doc | undefined): Doc[] {
-  const project = compileProjection(projection);
-  return docs.map(project);
-}
-
 export class CursorRegistry {
   private readonly open = new Map<string, OpenCursor>();
   private nextId = BigInt(Date.now()) * 1000n;

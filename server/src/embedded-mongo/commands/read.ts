@@ -3,7 +3,6 @@ import { Aggregator } from 'mingo';
 import { MongoCommandError } from '../errors.js';
 import { compareValues, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
 import { findDocuments, findRecords } from '../query/execute.js';
-import { applyProjection } from './cursors.js';
 import { explain } from './explain.js';
 import { collectionName, findCollection, namespaceOf, numberField, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
 
@@ -93,8 +92,6 @@ const aggregate: CommandHandler = (command, context) => {
   const cursor = isPlainObject(command.cursor) ? command.cursor : {};
   return context.cursors.start(namespaceOf(context, name), results, { batchSize: cursor.batchSize });
 };
-
-export { applyProjection };
 
 export const readCommands: Record<string, CommandHandler> = {
   find,

@@ -11,7 +11,7 @@ import { applyUpdate, isReplacement, seedFromFilter, type UpdateSpec } from '../
 import type { Collection } from '../storage/collection.js';
 import type { StoredRecord } from '../storage/secondary-index.js';
 import { MAX_BSON_OBJECT_SIZE } from './admin.js';
-import { applyProjection } from './cursors.js';
+import { compileProjection } from '../query/projection.js';
 import { collectionName, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
 
 interface WriteError {
@@ -183,7 +183,8 @@ const findAndModify: CommandHandler = (command, context) => {
   const filter = optionalDoc(command, 'query') ?? {};
   const projection = optionalDoc(command, 'fields');
   const [rec] = findRecords(collection, { filter, sort: optionalDoc(command, 'sort'), limit: 1 });
-  const present = (doc: Doc | undefined) => (doc ? (applyProjection([doc], projection)[0] ?? null) : null);
+  const project = compileProjection(projection);
+  const present = (doc: Doc | undefined) => (doc ? project(doc) : null);
 
   if (command.remove === true) {
     if (command.update !== undefined) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
