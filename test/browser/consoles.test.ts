@@ -155,11 +155,13 @@ describe('consoles in a real browser', () => {
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Связь с сервером' }).textContent()).toContain('В сети');
     expect(await page.getByRole('link', { name: 'Администрирование' }).count()).toBe(0);
 
-    // A supervisor who opens the agent console or the admin section is sent to the dashboard.
+    // A supervisor who opens the admin section is sent to the dashboard; the contacts workspace
+    // (the agent console) opens from the dashboard's navigation.
     await page.goto(app.baseUrl + '/supervisor/admin');
     await page.waitForURL((url) => url.pathname === '/supervisor/');
-    await page.goto(app.baseUrl + '/');
-    await page.waitForURL((url) => url.pathname === '/supervisor/');
+    await page.getByRole('navigation').getByRole('link', { name: 'Контакты' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByPlaceholder('Имя, компания или телефон').waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -35,13 +35,23 @@ describe('session guard', () => {
     expect(screen.queryByText('console')).toBeNull();
   });
 
-  it('sends a supervisor who opens the agent console to the dashboard', async () => {
+  it('sends a supervisor who opens the admin section to the dashboard', async () => {
+    window.history.replaceState(null, '', '/supervisor/admin');
+    const supervisor = buildUser({ role: 'supervisor' });
+    vi.stubGlobal('fetch', fakeServer([{ path: '/api/auth/me', body: { user: supervisor } }]).fetch);
+    renderWithProviders(<RequireSession>{() => <p>admin</p>}</RequireSession>);
+
+    await waitFor(() => expect(goTo).toHaveBeenCalledWith('/supervisor/', { replace: true }));
+    expect(screen.queryByText('admin')).toBeNull();
+  });
+
+  it('lets a supervisor open the agent console to work on contacts', async () => {
     const supervisor = buildUser({ role: 'supervisor' });
     vi.stubGlobal('fetch', fakeServer([{ path: '/api/auth/me', body: { user: supervisor } }]).fetch);
     renderWithProviders(<RequireSession>{() => <p>console</p>}</RequireSession>);
 
-    await waitFor(() => expect(goTo).toHaveBeenCalledWith('/supervisor/', { replace: true }));
-    expect(screen.queryByText('console')).toBeNull();
+    await screen.findByText('console');
+    expect(goTo).not.toHaveBeenCalled();
   });
 
   it('notices a session that ended mid-work (any 401) and goes to the login page', async () => {

@@ -54,7 +54,9 @@ export function canOpen(role: Role, path: string): boolean {
     const inAdmin = /^\/supervisor\/admin(\/|$)/.test(path);
     return inAdmin ? role === 'admin' : DASHBOARD_ROLES.includes(role);
   }
-  return role === 'agent';
+  // The agent console is also the contacts workspace: supervisors, managers and admins open it
+  // from the dashboard to work on cards (import and merge live there); they land on the dashboard.
+  return true;
 }
 
 /**

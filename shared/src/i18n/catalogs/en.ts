@@ -351,6 +351,7 @@ export const en = {
   dashboard: {
     nav: {
       label: 'Sections',
+      contacts: 'Contacts',
       live: 'Live board',
       reports: 'Reports',
       admin: 'Admin',

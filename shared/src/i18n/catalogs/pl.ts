@@ -348,6 +348,7 @@ export const pl: Messages = {
   dashboard: {
     nav: {
       label: 'Sekcje',
+      contacts: 'Kontakty',
       live: 'Tablica na żywo',
       reports: 'Raporty',
       admin: 'Administracja',

@@ -348,6 +348,7 @@ export const ru: Messages = {
   dashboard: {
     nav: {
       label: 'Разделы',
+      contacts: 'Контакты',
       live: 'Онлайн-табло',
       reports: 'Отчёты',
       admin: 'Администрирование',

@@ -348,6 +348,7 @@ export const uk: Messages = {
   dashboard: {
     nav: {
       label: 'Розділи',
+      contacts: 'Контакти',
       live: 'Онлайн-табло',
       reports: 'Звіти',
       admin: 'Адміністрування',

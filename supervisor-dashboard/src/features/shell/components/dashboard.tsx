@@ -30,6 +30,10 @@ function Sections({ user }: { user: User }) {
           <NavItem href="/">{t('dashboard.nav.live')}</NavItem>
           <NavItem href="/reports">{t('dashboard.nav.reports')}</NavItem>
           {isAdmin && <NavItem href="/admin">{t('dashboard.nav.admin')}</NavItem>}
+          {/* The contacts workspace is the agent console, outside this app's base path. */}
+          <a href="/" className="nav__link">
+            {t('dashboard.nav.contacts')}
+          </a>
         </nav>
       </AppHeader>
       <Switch>
