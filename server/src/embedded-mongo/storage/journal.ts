@@ -7,7 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JOURNAL_MAGIC, RecordBuffer } from './record-file.js';
+import type { Doc } from '../query/bson-order.js';
+import type { StoredRecord } from './stored-record.js';
 import type { ChangeRecord } from './store.js';
+
+/** Offset of the `d` document inside a `{ d: …, o: 'put', … }` record: int32 size, type 0x03, "d\0". */
+const PUT_DOC_OFFSET = 7;
 
 interface Waiter {
   target: number;
@@ -18,6 +23,8 @@ interface Waiter {
 export class JournalWriter {
   private fd: number;
   private readonly pending = new RecordBuffer();
+  /** Records whose document was just encoded into `pending`: [record, document, offset of its bytes]. */
+  private encoded: Array<[StoredRecord, Doc, number]> = [];
   private written = 0;
   private synced = 0;
   private waiters: Waiter[] = [];
@@ -52,10 +59,22 @@ export class JournalWriter {
     return fd;
   }
 
-  record(change: ChangeRecord): void {
+  record(change: ChangeRecord, rec?: StoredRecord): void {
     this.pending.appendDocument(change);
+    if (rec && change.o === 'put') this.noteEncoded(rec, change.d);
     // A huge batch is written out as it goes rather than held in memory.
     if (this.pending.isFull) this.flush();
+  }
+
+  /**
+   * Remembers where a written document's bytes are, so that after the write the record can keep
+   * just those bytes instead of the decoded objects (far less for the garbage collector to walk).
+   */
+  private noteEncoded(rec: StoredRecord, doc: Doc): void {
+    const view = this.pending.view();
+    const start = this.pending.lastPayloadStart;
+    const isDocFirst = view[start + 4] === 0x03 && view[start + 5] === 0x64 && view[start + 6] === 0;
+    if (isDocFirst) this.encoded.push([rec, doc, start + PUT_DOC_OFFSET]);
   }
 
   /** Writes buffered records to the file; cheap when there are none. */
@@ -64,10 +83,13 @@ export class JournalWriter {
     if (this.pending.used === 0) return;
     const bytes = this.pending.used;
     try {
-      const framed = this.pending.view();
+      // With documents to hand over, the bytes are copied out of the reusable buffer and kept.
+      const framed = this.encoded.length > 0 ? Buffer.from(this.pending.view()) : this.pending.view();
       let done = 0;
       while (done < bytes) done += fs.writeSync(this.fd, framed, done, bytes - done);
       this.pending.clear();
+      for (const [rec, doc, offset] of this.encoded) rec.adoptEncoded(doc, framed, offset);
+      this.encoded = [];
     } catch (error) {
       // A journal that cannot be written must not keep acknowledging writes.
       this.failure = error instanceof Error ? error : new Error(String(error));

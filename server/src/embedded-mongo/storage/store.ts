@@ -20,7 +20,8 @@ export type ChangeRecord =
   | { o: 'del'; db: string; c: string; id: unknown };
 
 export interface ChangeSink {
-  record(change: ChangeRecord): void;
+  /** Journals a change; `rec` is the record a `put` wrote, which may adopt the encoded bytes. */
+  record(change: ChangeRecord, rec?: StoredRecord): void;
 }
 
 const noSink: ChangeSink = { record: () => undefined };
@@ -74,13 +75,14 @@ export class Store {
   insert(collection: Collection, doc: Doc): StoredRecord {
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
     const rec = collection.insert(doc);
-    this.sink.record({ o: 'put', db: collection.dbName, c: collection.name, d: doc });
+    // `d` first: its bytes then sit at a fixed offset in the journal record (see JournalWriter).
+    this.sink.record({ d: doc, o: 'put', db: collection.dbName, c: collection.name }, rec);
     return rec;
   }
 
   replace(collection: Collection, rec: StoredRecord, doc: Doc): void {
     collection.replace(rec, doc);
-    this.sink.record({ o: 'put', db: collection.dbName, c: collection.name, d: doc });
+    this.sink.record({ d: doc, o: 'put', db: collection.dbName, c: collection.name }, rec);
   }
 
   remove(collection: Collection, rec: StoredRecord): void {
