@@ -3,7 +3,7 @@
  * current document to swapping in the new one, so no other client's write can interleave:
  * that is what makes single-document writes and findAndModify atomic.
  */
-import { calculateObjectSize, ObjectId } from 'bson';
+import { calculateObjectSize, ObjectId, serialize } from 'bson';
 import { MongoCommandError, toErrorReply } from '../errors.js';
 import { isPlainObject, type Doc } from '../query/bson-order.js';
 import { findRecords } from '../query/execute.js';
@@ -92,16 +92,9 @@ function writeUpdate(context: CommandContext, collection: Collection, rec: Store
   return true;
 }
 
+/** Byte-for-byte comparison of the encodings: exact for every BSON type, field order included. */
 function isUnchanged(before: Doc, after: Doc): boolean {
-  const a = JSON.stringify(before, bsonReplacer);
-  return a === JSON.stringify(after, bsonReplacer);
-}
-
-/** JSON.stringify keeps key order; this makes BSON values distinguishable for the comparison. */
-function bsonReplacer(this: unknown, _key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && '_bsontype' in value) return `${String((value as { _bsontype: string })._bsontype)}:${String(value)}`;
-  if (value instanceof RegExp) return `RegExp:${String(value)}`;
-  return value;
+  return Buffer.from(serialize(before)).equals(serialize(after));
 }
 
 /** Builds and inserts the document an upsert creates when nothing matched. */
