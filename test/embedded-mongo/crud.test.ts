@@ -220,6 +220,20 @@ describe('update operators', () => {
     expect(await coll.findOne({ _id }, { projection: { scores: 1, price: 1, _id: 0 } })).toEqual({ scores: [9, 7] });
   });
 
+  it('sorts pushed sub-documents by several keys and keeps the last ones with a negative $slice', async () => {
+    const coll = db.collection<{ attempts: Array<{ day: number; n: number }> }>('push_sort');
+    const { insertedId: _id } = await coll.insertOne({ attempts: [{ day: 2, n: 1 }] });
+    await coll.updateOne(
+      { _id },
+      { $push: { attempts: { $each: [{ day: 1, n: 5 }, { day: 2, n: 0 }, { day: 1, n: 7 }], $sort: { day: 1, n: -1 }, $slice: -3 } } },
+    );
+    expect((await coll.findOne({ _id }))?.attempts).toEqual([
+      { day: 1, n: 5 },
+      { day: 2, n: 1 },
+      { day: 2, n: 0 },
+    ]);
+  });
+
   it('updates array elements by positional $, $[] and $[identifier]', async () => {
     const coll = db.collection('positional');
     const { insertedId: _id } = await coll.insertOne({ items: [{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'c', n: 3 }] });

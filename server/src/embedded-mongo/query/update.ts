@@ -6,7 +6,7 @@
 import { deserialize, serialize } from 'bson';
 import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import { MongoCommandError } from '../errors.js';
-import { compareValues, getPathValue, isPlainObject, type Doc } from './bson-order.js';
+import { compareValues, getPathValue, isPlainObject, parseSort, sortBy, type Doc } from './bson-order.js';
 
 export type UpdateSpec = Doc | Doc[];
 
@@ -31,7 +31,8 @@ export function applyUpdate(original: Doc, update: UpdateSpec, { arrayFilters, f
   if (isReplacement(update)) return replaceDocument(original, update);
   const doc = cloneDocument(original);
   if (Array.isArray(update)) return applyPipeline(doc, update);
-  const modifier = prepareModifier(doc, update, isInsert);
+  const pushOrdering: PushOrdering[] = [];
+  const modifier = prepareModifier(doc, update, isInsert, pushOrdering);
   if (Object.keys(modifier).length > 0) {
     try {
       mingoUpdate(doc, modifier, arrayFilters, filter, { cloneMode: 'copy' });
@@ -40,6 +41,7 @@ export function applyUpdate(original: Doc, update: UpdateSpec, { arrayFilters, f
       throw error;
     }
   }
+  applyPushOrdering(doc, pushOrdering);
   assertIdUnchanged(original, doc);
   return idFirst(doc);
 }
@@ -59,7 +61,46 @@ function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
 }
 
 /** Resolves `$setOnInsert`, and works around `$push` modifiers on a missing array. */
-function prepareModifier(doc: Doc, update: Doc, isInsert: boolean): Doc {
+interface PushOrdering {
+  path: string;
+  sort?: unknown;
+  slice?: number;
+}
+
+/**
+ * `$push` `$sort`/`$slice` on a plain path are applied here after mingo's push: mingo sorts by
+ * the first key of a sort document only and not in BSON order. Positional paths stay with mingo.
+ */
+function takePushOrdering(fields: Doc, out: PushOrdering[]): Doc {
+  const rest: Doc = {};
+  for (const [path, spec] of Object.entries(fields)) {
+    if (path.includes('$') || !isPlainObject(spec) || !('$each' in spec) || !('$sort' in spec || '$slice' in spec)) {
+      rest[path] = spec;
+      continue;
+    }
+    const { $sort, $slice, ...push } = spec;
+    rest[path] = push;
+    out.push({ path, ...($sort !== undefined ? { sort: $sort } : {}), ...($slice !== undefined ? { slice: Number($slice) } : {}) });
+  }
+  return rest;
+}
+
+function applyPushOrdering(doc: Doc, orderings: PushOrdering[]): void {
+  for (const { path, sort, slice } of orderings) {
+    const array = getPathValue(doc, path);
+    if (!Array.isArray(array)) continue;
+    let ordered = array;
+    if (isPlainObject(sort)) ordered = sortBy(array, (item) => (isPlainObject(item) ? item : {}), parseSort(sort));
+    else if (sort !== undefined) {
+      const direction = Number(sort) < 0 ? -1 : 1;
+      ordered = [...array].sort((a, b) => compareValues(a, b) * direction);
+    }
+    if (slice !== undefined && Number.isInteger(slice)) ordered = slice < 0 ? ordered.slice(slice) : ordered.slice(0, slice);
+    array.splice(0, array.length, ...ordered);
+  }
+}
+
+function prepareModifier(doc: Doc, update: Doc, isInsert: boolean, pushOrdering: PushOrdering[]): Doc {
   const modifier: Doc = {};
   for (const [op, fields] of Object.entries(update)) {
     if (!op.startsWith('$')) throw new MongoCommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
@@ -68,13 +109,17 @@ function prepareModifier(doc: Doc, update: Doc, isInsert: boolean): Doc {
       if (isInsert) modifier.$set = { ...(modifier.$set as Doc | undefined), ...fields };
       continue;
     }
-    if (op === '$push') seedMissingArrays(doc, fields);
+    if (op === '$push') {
+      seedMissingArrays(doc, fields);
+      modifier[op] = takePushOrdering(fields, pushOrdering);
+      continue;
+    }
     modifier[op] = op === '$set' && modifier.$set ? { ...(modifier.$set as Doc), ...fields } : fields;
   }
   return modifier;
 }
 
-/** mingo ignores $sort/$slice when `$push` creates the array; start from an empty one instead. */
+/** mingo's `$push` with modifiers on a missing field misbehaves; start from an empty array instead. */
 function seedMissingArrays(doc: Doc, fields: Doc): void {
   for (const [path, spec] of Object.entries(fields)) {
     if (path.includes('$') || !isPlainObject(spec) || !('$each' in spec)) continue;
