@@ -47,6 +47,21 @@ describe('handshake and server commands', () => {
     expect(names).toContain('listed');
   });
 
+  it('renames a collection with its documents and indexes', async () => {
+    const old = db.collection('before_rename');
+    await old.createIndex({ k: 1 }, { unique: true });
+    await old.insertMany([{ k: 1 }, { k: 2 }]);
+    const renamed = await old.rename('after_rename');
+    expect(await renamed.countDocuments()).toBe(2);
+    expect((await renamed.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'k_1']);
+    expect(await renamed.insertOne({ k: 1 }).catch((e: unknown) => e)).toMatchObject({ code: 11000 });
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names).toContain('after_rename');
+    expect(names).not.toContain('before_rename');
+    await db.collection('occupied').insertOne({});
+    expect(await renamed.rename('occupied').catch((e: unknown) => e)).toMatchObject({ code: 48 });
+  });
+
   it('creates a collection once and reports NamespaceExists after', async () => {
     await db.createCollection('made');
     const error = await db.command({ create: 'made' }).catch((e: unknown) => e);

@@ -124,7 +124,23 @@ const dropIndexes: CommandHandler = (command, context) => {
   return { nIndexesWas, ok: 1 };
 };
 
+function splitNamespace(value: unknown, field: string): { db: string; name: string } {
+  const text = typeof value === 'string' ? value : '';
+  const dot = text.indexOf('.');
+  if (dot <= 0 || dot === text.length - 1) throw new MongoCommandError('InvalidNamespace', `Invalid ${field} namespace: ${text}`);
+  return { db: text.slice(0, dot), name: text.slice(dot + 1) };
+}
+
+const renameCollection: CommandHandler = (command, context) => {
+  if (context.db !== 'admin') throw new MongoCommandError('Unauthorized', 'renameCollection may only be run against the admin database.');
+  const from = splitNamespace(command.renameCollection, 'source');
+  const to = splitNamespace(command.to, 'target');
+  context.store.renameCollection(from.db, from.name, to.db, to.name, command.dropTarget === true);
+  return { ok: 1 };
+};
+
 export const catalogCommands: Record<string, CommandHandler> = {
+  renameCollection,
   listCollections,
   create,
   drop,

@@ -19,7 +19,7 @@ const handlers: Record<string, CommandHandler> = {
   explain,
 };
 
-export const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes']);
+export const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify', 'create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'renameCollection']);
 
 export function commandNameOf(command: Doc): string {
   return Object.keys(command)[0] ?? '';

@@ -64,8 +64,9 @@ export class Collection {
   private nextRid = 1;
 
   constructor(
-    readonly dbName: string,
-    readonly name: string,
+    /** Changed only by a rename. */
+    public dbName: string,
+    public name: string,
     readonly info: CollectionInfo,
   ) {}
 

@@ -137,6 +137,19 @@ describe('journal and recovery', () => {
     await reopened.close();
   });
 
+  it('replays a collection rename', async () => {
+    const dir = tempDir();
+    const storage = await open(dir);
+    insertMany(storage, 5);
+    storage.store.renameCollection('crm', 'calls', 'archive', 'calls_2025', false);
+    storage.flush();
+    await storage.close();
+    const reopened = await open(dir);
+    expect(reopened.store.getCollection('crm', 'calls')).toBeUndefined();
+    expect(reopened.store.getCollection('archive', 'calls_2025')?.count).toBe(5);
+    await reopened.close();
+  });
+
   it('ignores an unfinished snapshot left by a crash during compaction', async () => {
     const dir = tempDir();
     const storage = await open(dir);

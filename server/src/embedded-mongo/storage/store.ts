@@ -14,6 +14,7 @@ export type ChangeRecord =
   | { o: 'cc'; db: string; c: string; opts: Doc; uuid: unknown }
   | { o: 'dc'; db: string; c: string }
   | { o: 'dd'; db: string }
+  | { o: 'rc'; db: string; c: string; toDb: string; to: string }
   | { o: 'ci'; db: string; c: string; spec: IndexSpec }
   | { o: 'di'; db: string; c: string; name: string }
   | { o: 'put'; db: string; c: string; d: Doc }
@@ -58,6 +59,17 @@ export class Store {
     if (!this.getCollection(db, name)) return false;
     this.apply({ o: 'dc', db, c: name });
     return true;
+  }
+
+  /** Moves a collection (documents, indexes) to a new name, possibly in another database. */
+  renameCollection(db: string, name: string, toDb: string, to: string, dropTarget: boolean): void {
+    if (!this.getCollection(db, name)) throw new MongoCommandError('NamespaceNotFound', `Source collection ${db}.${name} does not exist`);
+    validateName(toDb, to);
+    if (this.getCollection(toDb, to)) {
+      if (!dropTarget) throw new MongoCommandError('NamespaceExists', `target namespace exists`);
+      this.dropCollection(toDb, to);
+    }
+    this.apply({ o: 'rc', db, c: name, toDb, to });
   }
 
   dropDatabase(db: string): void {
@@ -114,6 +126,17 @@ export class Store {
       case 'dd':
         this.databases.delete(change.db);
         return;
+      case 'rc': {
+        const collection = this.getCollection(change.db, change.c);
+        if (!collection) return;
+        this.replay({ o: 'dc', db: change.db, c: change.c });
+        const target = this.databases.get(change.toDb) ?? new Map<string, Collection>();
+        this.databases.set(change.toDb, target);
+        collection.dbName = change.toDb;
+        collection.name = change.to;
+        target.set(change.to, collection);
+        return;
+      }
       case 'ci':
         this.requireForReplay(change.db, change.c).createIndex(change.spec);
         return;
