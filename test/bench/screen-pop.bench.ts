@@ -224,6 +224,7 @@ async function measure(connection: mongoose.Connection): Promise<void> {
 
   const stopLoad = pbx.startLoad(RATE);
   const phase = async (name: 'relay' | 'pop') => {
+    console.log(`  … ${name === 'relay' ? 'bare relay' : 'screen-pop'} phase`);
     mode = name;
     samples = null;
     await sleep(WARMUP_SECONDS * 1000);
@@ -238,6 +239,7 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   stopLoad();
 
   // ---- 3. contact search --------------------------------------------------------------------
+  console.log('  … contact searches');
   const contacts = createContactsService({ connection, clock: systemClock });
   const searchTimes: Record<string, number[]> = { 'full number': [], 'last 7 digits': [], 'name prefix': [], 'company word': [], 'exact ?phone=': [] };
   for (let index = 0; index < SEARCHES; index += 1) {

@@ -39,6 +39,11 @@ describe('contact search filter', () => {
     });
   });
 
+  it('puts a word with digits last, as the most selective', () => {
+    const filter = contactSearchFilter('Steel 123', 'RU') as { $and: { searchKeys: unknown }[] };
+    expect(filter.$and.at(-1)).toEqual({ searchKeys: { $elemMatch: { $gte: '123', $lt: '123\uffff' } } });
+  });
+
   it('looks digit words up as exact keys', () => {
     expect(contactSearchFilter('Steel 2001122', 'RU')).toEqual({
       $and: [{ searchKeys: { $elemMatch: { $gte: 'steel', $lt: 'steel\uffff' } } }, { searchKeys: '2001122' }],

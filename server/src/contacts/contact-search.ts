@@ -50,8 +50,9 @@ export function contactSearchFilter(q: string, defaultCountry: CountryCode): Sea
   if (words.length === 0) return { searchKeys: { $in: [] } };
   const isExact = (word: string) => /^\d+$/.test(word) && word.length >= MIN_PHONE_FRAGMENT_DIGITS;
   const exact = words.filter(isExact);
-  // Longest words last: the most selective range is the one an index planner keeps.
-  const prefixes = words.filter((word) => !isExact(word)).sort((a, b) => a.length - b.length);
+  // Most selective last (a simple planner keeps the last range): words with digits, then longer words.
+  const selectivity = (word: string) => (/\d/.test(word) ? 100 : 0) + word.length;
+  const prefixes = words.filter((word) => !isExact(word)).sort((a, b) => selectivity(a) - selectivity(b));
   const clauses: SearchFilter[] = prefixes.flatMap((word) => {
     const range = { $gte: word, $lt: `${word}${PREFIX_END}` };
     const elem = { searchKeys: { $elemMatch: range } };
