@@ -4,6 +4,7 @@ export * from './app-header.js';
 export * from './app-providers.js';
 export * from './connection-indicator.js';
 export * from './dialog.js';
+export * from './elapsed-time.js';
 export * from './error-message.js';
 export * from './error-notice.js';
 export * from './i18n.js';

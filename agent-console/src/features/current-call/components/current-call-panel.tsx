@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_CALLING_WINDOW, formatPhone, type ContactTimeZone, type ScreenPopContact } from '@crm/shared';
-import { EmptyState, useFormat, useHotkey, useNow } from '@crm/shared/ui/index.js';
+import { ElapsedTime, EmptyState, useFormat, useHotkey } from '@crm/shared/ui/index.js';
 import { LeadSourcePrompt } from '../../contacts/components/lead-source-prompt.js';
 import { TimelineEntry, useStageName } from '../../contacts/components/timeline-entry.js';
 import { useContactWorkspace } from '../../contacts/hooks/contact-workspace.js';
@@ -15,12 +15,6 @@ const clientNumber = ({ call, localTime }: CurrentCall) =>
   localTime?.phone ?? (call.direction === 'inbound' ? call.callerNumber : call.calledNumber);
 
 const NO_ZONE: ContactTimeZone = { zone: null, source: 'none', candidates: [] };
-
-function TalkTimer({ since }: { since: string }) {
-  const format = useFormat();
-  const now = useNow(1000);
-  return <span className="tabular">{format.duration((now.getTime() - new Date(since).getTime()) / 1000)}</span>;
-}
 
 /** Queue, direction and wait: where the call came from. */
 function CallLine({ current }: { current: CurrentCall }) {
@@ -165,7 +159,9 @@ export function CurrentCallPanel({ current }: { current: CurrentCall | null }) {
           )}
           {current?.phase === 'answered' && current.call.answeredAt && (
             <span className="call-panel__talk" title={t('agent.call.talk')}>
-              <TalkTimer since={current.call.answeredAt} />
+              <span className="tabular">
+                <ElapsedTime since={current.call.answeredAt} />
+              </span>
             </span>
           )}
         </div>

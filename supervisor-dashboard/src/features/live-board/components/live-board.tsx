@@ -1,7 +1,7 @@
 import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgentState } from '@crm/shared';
-import { EmptyState, MAIN_CONTENT_ID, useFormat, useNow } from '@crm/shared/ui/index.js';
+import { ElapsedTime, EmptyState, MAIN_CONTENT_ID, useFormat } from '@crm/shared/ui/index.js';
 import { SystemStatusPanel } from '../../system-status/components/system-status-panel.js';
 import { useAgentBoard } from '../hooks/use-agent-board.js';
 
@@ -17,7 +17,6 @@ const STATE_TONE: Record<AgentState, string> = {
 function AgentsPanel() {
   const { t } = useTranslation();
   const format = useFormat();
-  const now = useNow(1000);
   const agents = useAgentBoard();
   const headingId = useId();
   return (
@@ -53,7 +52,7 @@ function AgentsPanel() {
                     </span>
                   </td>
                   <td className="num" title={format.dateTime(agent.since)}>
-                    {format.duration((now.getTime() - new Date(agent.since).getTime()) / 1000)}
+                    <ElapsedTime since={agent.since} />
                   </td>
                   <td>{format.list(agent.queues)}</td>
                 </tr>
