@@ -1,19 +1,13 @@
-import { useEffect, type RefObject } from 'react';
+import type { RefObject } from 'react';
+import { useHotkey } from '@crm/shared/ui/index.js';
 
-const isTypingTarget = (target: EventTarget | null) =>
-  target instanceof HTMLElement &&
-  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-
-/** `/` anywhere (except while typing in a field) focuses the given input, as in most web tools. */
+/**
+ * `/` anywhere focuses the given input, as in most web tools. It is a console shortcut like the
+ * others, so it follows their rules: not while typing in a field, nor while a dialog is open.
+ */
 export function useSlashToFocus(ref: RefObject<HTMLInputElement | null>): void {
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) return;
-      event.preventDefault();
-      ref.current?.focus();
-      ref.current?.select();
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, [ref]);
+  useHotkey('/', () => {
+    ref.current?.focus();
+    ref.current?.select();
+  });
 }
