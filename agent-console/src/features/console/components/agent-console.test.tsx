@@ -1,35 +1,9 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CallRecord } from '@crm/shared';
 import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
 import { startTestSocketServer, type TestServerSocket, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
+import { buildCall } from '../../../testing/builders.js';
 import { AgentConsole } from './agent-console.js';
-
-function buildCall(overrides: Partial<CallRecord> = {}): CallRecord {
-  return {
-    id: 'call-1',
-    linkedid: '1700000000.11',
-    direction: 'inbound',
-    callerNumber: '+73432001122',
-    calledNumber: '+74950000000',
-    queue: 'support',
-    agentExtension: null,
-    ringingAgents: ['1001'],
-    contactId: null,
-    result: null,
-    active: true,
-    startedAt: '2026-11-23T09:00:00.000Z',
-    queuedAt: '2026-11-23T09:00:00.000Z',
-    ringingAt: '2026-11-23T09:00:05.000Z',
-    answeredAt: null,
-    endedAt: null,
-    waitSeconds: 5,
-    talkSeconds: null,
-    hangupCause: null,
-    endedDuringOutage: false,
-    ...overrides,
-  };
-}
 
 const callPanel = () => screen.getByRole('region', { name: 'Current call' });
 
