@@ -272,6 +272,15 @@ describe('calls between agents (older PBXes, PJSIP extensions)', () => {
     expect(records()).toMatchObject([{ direction: 'outbound', agentExtension: '7003', calledNumber: '7004', result: 'answered', talkSeconds: 12, active: false }]);
   });
 
+  it('reads the called extension from a PJSIP dial string that carries a SIP URI (FreePBX)', () => {
+    const { feed, records } = createModel();
+    feed(event('Newchannel', a), 0);
+    feed(event('DialBegin', { ...a, ...b, DialString: '7004/sip:7004@203.0.113.10:5063' }), 10);
+    feed(event('DialEnd', { ...a, ...b, DialStatus: 'ANSWER' }), 4000);
+    for (const [frame, t] of hangups(9_500)) feed(frame, t);
+    expect(records()).toMatchObject([{ direction: 'outbound', agentExtension: '7003', calledNumber: '7004', result: 'answered' }]);
+  });
+
   it('an unanswered one is no-answer although the callee hangup cause says Call Rejected', () => {
     const { feed, records } = createModel();
     feed(event('Newchannel', a), 0);

@@ -128,7 +128,10 @@ function dialStatusResult(status: string, direction: CallDirection): CallResult 
   }
 }
 
-/** `+73432001122@customers`, `PJSIP/trunk/+7343…`, `Local/+7…@customers/n` → the number part. */
+/**
+ * `+73432001122@customers`, `PJSIP/trunk/+7343…`, `Local/+7…@customers/n` → the number part.
+ * PJSIP dials an endpoint at a URI (`7002/sip:7002@203.0.113.10:5063`, FreePBX): the URI's user part.
+ */
 function numberFromDialString(dialString: string | null): string | null {
   if (!dialString) return null;
   let value = dialString;
@@ -136,6 +139,7 @@ function numberFromDialString(dialString: string | null): string | null {
   if (at >= 0) value = value.slice(0, at);
   const slash = value.lastIndexOf('/');
   if (slash >= 0) value = value.slice(slash + 1);
+  value = value.replace(/^(?:sips?|tel):/i, '');
   return value || null;
 }
 
@@ -517,7 +521,7 @@ export class CallModel {
         success: event.success,
         reason: event.reason,
         result: event.success ? null : explained.result,
-        explanation: event.success ? explained.explanation : explained.explanation,
+        explanation: explained.explanation,
         callId: call?.linkedid ?? null,
       },
     });
