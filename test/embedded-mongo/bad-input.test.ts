@@ -86,6 +86,30 @@ describe('bad input on the wire', () => {
     await expectStoreIntact();
   });
 
+  it('stops reading from a client that sends requests without reading the replies, then answers them all', async () => {
+    // Each reply is ~250 KB; a store that kept reading would buffer them all in memory. Once the
+    // store stops reading, the socket buffers fill and the client's writes start to back up.
+    await db.collection('bulky').insertMany(Array.from({ length: 25 }, (_, i) => ({ i, pad: 'x'.repeat(10_000) })));
+    const raw = await connectRaw(mongo.url);
+    const request = () => opMsg({ find: 'bulky', filter: {}, batchSize: 1000, comment: 'y'.repeat(64 * 1024), $db: mongo.dbName });
+    raw.socket.pause();
+    let sent = 0;
+    let isBackedUp = false;
+    while (!isBackedUp && sent < 2_000) {
+      isBackedUp = !raw.socket.write(request());
+      sent += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(isBackedUp).toBe(true);
+    raw.socket.resume();
+    for (let i = 0; i < sent; i += 1) {
+      const reply = await raw.nextReply();
+      expect(reply).toMatchObject({ ok: 1, cursor: { id: 0 } });
+    }
+    raw.close();
+    await expectStoreIntact();
+  });
+
   it('keeps serving a client whose command is invalid', async () => {
     const error = await db.collection('precious').find({ i: { $bogusOperator: 1 } }).toArray().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: expect.any(Number) });

@@ -13,6 +13,9 @@ import type { Store } from '../storage/store.js';
 import { decodeRequest, encodeReply, OP_MSG, OP_QUERY, readHeader } from './codec.js';
 import { FramingError, MessageReader } from './message-reader.js';
 
+/** Requests read ahead of their replies before the connection stops reading. */
+const MAX_PIPELINED_REQUESTS = 64;
+
 export interface Durability {
   /** Hands journal records written by the last command to the OS (survives kill -9). */
   flush(): void;
@@ -71,10 +74,18 @@ export class WireServer {
     const reader = new MessageReader();
     const context: CommandContext = { ...this.options, db: 'admin', connectionId, logger: log };
     let queue = Promise.resolve();
+    let unanswered = 0;
+    // A client that sends requests without reading the replies (or while `j: true` waits) must
+    // not make the store buffer without bound: reading stops until the replies have drained.
+    const isBackedUp = () => unanswered > MAX_PIPELINED_REQUESTS || socket.writableNeedDrain;
+    const resumeIfDrained = () => {
+      if (socket.isPaused() && !isBackedUp() && !socket.destroyed) socket.resume();
+    };
     this.sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', (error) => log.debug({ err: error }, 'connection error'));
+    socket.on('drain', resumeIfDrained);
     socket.on('data', (chunk: Buffer) => {
       let messages: Buffer[];
       try {
@@ -85,11 +96,20 @@ export class WireServer {
         return;
       }
       for (const message of messages) {
-        queue = queue.then(() => this.handle(message, socket, context)).catch((error: unknown) => {
-          log.warn({ err: error }, 'closing connection after a failed request');
-          socket.destroy();
-        });
+        unanswered += 1;
+        queue = queue
+          .then(() => this.handle(message, socket, context))
+          .catch((error: unknown) => {
+            log.warn({ err: error }, 'closing connection after a failed request');
+            socket.destroy();
+          })
+          .finally(() => {
+            unanswered -= 1;
+            if (socket.writableNeedDrain) socket.pause();
+            else resumeIfDrained();
+          });
       }
+      if (isBackedUp()) socket.pause();
     });
   }
 
