@@ -37,3 +37,14 @@ export function createAgentMatcher(pattern: RegExp = DEFAULT_AGENT_INTERFACE_PAT
     return extension;
   };
 }
+
+/**
+ * The extension of a queue member: Asterisk names it by interface, member name and state interface,
+ * and a site's pattern may know only one of them.
+ */
+export function memberExtension(
+  matchAgent: AgentMatcher,
+  member: { iface: string | null; memberName: string | null; stateInterface: string | null },
+): string | null {
+  return matchAgent(member.iface) ?? matchAgent(member.memberName) ?? matchAgent(member.stateInterface);
+}

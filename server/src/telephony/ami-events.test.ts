@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureFrames } from '../../../test/support/ami-replay.js';
-import { createAgentMatcher } from './agent-identity.js';
+import { createAgentMatcher, memberExtension } from './agent-identity.js';
 import { normalizeAmiEvent } from './ami-events.js';
 import { reconnectDelay } from './backoff.js';
 import { toE164 } from './phone-number.js';
@@ -69,6 +69,13 @@ describe('agent identity', () => {
 
   it('accepts a configured pattern', () => {
     expect(createAgentMatcher(/^PJSIP\/agent-(\d+)$/)('PJSIP/agent-77')).toBe('77');
+  });
+
+  it('finds a queue member by whichever of interface, member name or state interface the pattern knows', () => {
+    const byState = createAgentMatcher(/^Custom:agent(\d+)$/);
+    expect(memberExtension(byState, { iface: 'Local/id-3@agentcallback', memberName: 'Agent/402', stateInterface: 'Custom:agent402' })).toBe('402');
+    expect(memberExtension(match, { iface: 'SIP/hhhhh', memberName: 'Agent 1002', stateInterface: null })).toBe('1002');
+    expect(memberExtension(match, { iface: 'Local/id-9@agentcallback', memberName: 'Agent/220', stateInterface: 'SIP/iiiiiiiiiii' })).toBeNull();
   });
 });
 

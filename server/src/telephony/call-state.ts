@@ -9,7 +9,7 @@
  * after DialEnd) give the same record.
  */
 import type { CallDirection, CallRecord, CallResult } from '@crm/shared';
-import type { AgentMatcher } from './agent-identity.js';
+import { memberExtension, type AgentMatcher } from './agent-identity.js';
 import type { ChannelRef, MemberRef, PbxEvent } from './ami-events.js';
 import { toE164 } from './phone-number.js';
 
@@ -544,7 +544,7 @@ export class CallModel {
   // ---- bookkeeping ----------------------------------------------------------------------
 
   private memberExtension(member: MemberRef): string | null {
-    return this.options.matchAgent(member.iface) ?? this.options.matchAgent(member.memberName) ?? this.options.matchAgent(member.stateInterface);
+    return memberExtension(this.options.matchAgent, member);
   }
 
   private trackMember(call: CallState, dest: ChannelRef, member: MemberRef, at: number): void {

@@ -10,7 +10,7 @@ import { PHONE_CONTROL_UNAVAILABLE, type AgentStatus, type CallRecord, type Depe
 import { AgentBoard, deviceActivityFromStatus, type MembershipFact } from '../agents/agent-state.js';
 import { createCallRepository, type CallRepository, type CallWrite } from '../calls/call.repository.js';
 import { AppError } from '../http/app-error.js';
-import { createAgentMatcher, type AgentMatcher } from './agent-identity.js';
+import { createAgentMatcher, memberExtension, type AgentMatcher } from './agent-identity.js';
 import { AmiActionError, AmiConnection, type AmiFields, type AmiListResult } from './ami-connection.js';
 import { normalizeAmiEvent, type AmiFrame, type PbxEvent } from './ami-events.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -303,7 +303,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
   const model = new CallModel({ defaultCountry: options.defaultCountry, matchAgent, onEffect });
 
   const membershipFact = (event: Extract<PbxEvent, { kind: 'member-status' }>): MembershipFact | null => {
-    const extension = matchAgent(event.member.iface) ?? matchAgent(event.member.memberName) ?? matchAgent(event.member.stateInterface);
+    const extension = memberExtension(matchAgent, event.member);
     if (!extension) return null;
     return { extension, queue: event.member.queue, device: deviceActivityFromStatus(event.status), paused: event.paused, pauseReason: event.pausedReason };
   };
@@ -333,12 +333,12 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
         return;
       }
       case 'member-pause': {
-        const extension = matchAgent(event.member.iface) ?? matchAgent(event.member.memberName) ?? matchAgent(event.member.stateInterface);
+        const extension = memberExtension(matchAgent, event.member);
         if (extension) board.pause(extension, event.member.queue, event.paused, event.pausedReason, at);
         return;
       }
       case 'member-removed': {
-        const extension = matchAgent(event.member.iface) ?? matchAgent(event.member.memberName);
+        const extension = memberExtension(matchAgent, event.member);
         if (extension) board.removed(extension, event.member.queue, at);
         return;
       }
