@@ -10,6 +10,8 @@ export const JOURNAL_MAGIC = Buffer.from('CRMJRNL1', 'latin1');
 export const SNAPSHOT_MAGIC = Buffer.from('CRMSNAP1', 'latin1');
 export const MAGIC_SIZE = 8;
 const RECORD_HEADER = 8;
+/** The smallest BSON document (an empty one). */
+const MIN_PAYLOAD = 5;
 
 export function frameRecord(payload: Uint8Array): Buffer {
   const header = Buffer.allocUnsafe(RECORD_HEADER);
@@ -81,6 +83,11 @@ export class RecordBuffer {
   }
 }
 
+function isAllZero(contents: Buffer, from: number): boolean {
+  for (let i = from; i < contents.length; i += 1) if (contents[i] !== 0) return false;
+  return true;
+}
+
 export class CorruptFileError extends Error {
   constructor(
     readonly file: string,
@@ -123,8 +130,12 @@ export function scanRecords(
     const end = offset + RECORD_HEADER + length;
     if (end > contents.length) break;
     const payload = contents.subarray(offset + RECORD_HEADER, end);
-    if (crc32(payload) !== contents.readUInt32LE(offset + 4)) {
-      if (end === contents.length) break;
+    // An all-zero header (length 0, and crc32 of nothing is 0) would pass the checksum: every
+    // payload holds at least a BSON document, so a shorter one is as bad as a checksum mismatch.
+    if (length < MIN_PAYLOAD || crc32(payload) !== contents.readUInt32LE(offset + 4)) {
+      // After a power loss the file may end in zeros (its size was updated, its last blocks
+      // never written): a bad record followed only by zeros is a torn tail too.
+      if (isAllZero(contents, end)) break;
       throw new CorruptFileError(file, `checksum mismatch in the record at byte ${offset}, with ${contents.length - end} bytes of records after it`);
     }
     onRecord(offset + RECORD_HEADER, end);

@@ -80,6 +80,35 @@ describe('journal and recovery', () => {
     await second.close();
   });
 
+  it('treats zeros at the end of the journal (a power loss before the blocks were written) as a torn tail', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    insertMany(first, 3);
+    await first.close();
+    const file = path.join(dir, journals(dir).at(-1) as string);
+    const intact = fs.statSync(file).size;
+    const bytes = fs.readFileSync(file);
+    // The last record's end never reached the disk, and the file was extended by zeros past it.
+    bytes.fill(0, bytes.length - 20);
+    fs.writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(4096)]));
+    const second = await open(dir);
+    expect(second.store.getCollection('crm', 'calls')?.count).toBe(2);
+    expect(fs.statSync(file).size).toBeLessThan(intact);
+    await second.close();
+  });
+
+  it('refuses zero-length records followed by data rather than reading them as intact', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    insertMany(first, 3);
+    await first.close();
+    const file = path.join(dir, journals(dir).at(-1) as string);
+    const bytes = fs.readFileSync(file);
+    // Eight zero bytes pass a naive check (length 0, crc32 of nothing is 0); a record follows them.
+    fs.writeFileSync(file, Buffer.concat([bytes.subarray(0, 8), Buffer.alloc(8), bytes.subarray(8)]));
+    await expect(open(dir)).rejects.toThrow(CorruptFileError);
+  });
+
   it('refuses to open when a record in the middle fails its checksum', async () => {
     const dir = tempDir();
     const first = await open(dir);
