@@ -12,7 +12,7 @@ export function startAgentPushes({
   telephony,
   realtime,
 }: {
-  telephony: Pick<TelephonyService, 'on' | 'activeCalls'>;
+  telephony: Pick<TelephonyService, 'on' | 'activeCall'>;
   realtime: Pick<Realtime, 'emitToAgent' | 'emitToSupervisors'>;
 }): () => void {
   const endFor = (extensions: Iterable<string>, call: CallRecord) => {
@@ -32,7 +32,7 @@ export function startAgentPushes({
       endFor([...call.ringingAgents, ...(call.agentExtension ? [call.agentExtension] : [])], call);
     }),
     telephony.on('agent:ring-no-answer', ({ extension, callId }) => {
-      const call = telephony.activeCalls().find((candidate) => candidate.id === callId);
+      const call = telephony.activeCall(callId);
       if (call) realtime.emitToAgent(extension, 'call:ended', { call });
     }),
     telephony.on('agent:state', (status) => {

@@ -558,8 +558,7 @@ export class CallModel {
     call.ringing.push({ extension, leg: legId, at });
     this.options.onEffect({ type: 'agent-activity', extension, activity: 'ringing', at });
     this.touched.add(call);
-    this.flush();
-    this.options.onEffect({ type: 'agent-ringing', extension, call: this.derive(call) });
+    this.options.onEffect({ type: 'agent-ringing', extension, call: this.flushed(call) });
   }
 
   private answered(call: CallState, extension: string, at: number): void {
@@ -567,8 +566,13 @@ export class CallModel {
     if (call.notified.answered.includes(extension)) return;
     call.notified.answered.push(extension);
     this.touched.add(call);
+    this.options.onEffect({ type: 'agent-answered', extension, call: this.flushed(call) });
+  }
+
+  /** Flushes pending changes and returns the call's current record (flush just derived it: no second derive). */
+  private flushed(call: CallState): CallRecord {
     this.flush();
-    this.options.onEffect({ type: 'agent-answered', extension, call: this.derive(call) });
+    return this.lastEmitted.get(call.linkedid) ?? this.derive(call);
   }
 
   private agentStillOnCall(call: CallState, extension: string): boolean {

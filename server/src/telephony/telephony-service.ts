@@ -118,6 +118,8 @@ export interface TelephonyService {
   /** Simulator only: drive the simulated phone of an extension as the agent's console. */
   simPhone(extension: string, command: PhoneCommand): Promise<void>;
   activeCalls(): CallRecord[];
+  /** One call still up, by its id (null once it ended or when unknown). */
+  activeCall(callId: string): CallRecord | null;
   /** After-call work (the outcome flow): the agent shows `wrap-up` while free of calls, until cleared. */
   setWrapUp(extension: string, active: boolean): void;
   agentStates(): AgentStatus[];
@@ -388,7 +390,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       at,
     );
     lostAt = null;
-    log.info({ channels: channelEvents.length, members: facts.length, queues: normalizeItems(summary, at).length, activeCalls: model.activeCalls().length }, 'AMI resync done');
+    log.info({ channels: channelEvents.length, members: facts.length, queues: normalizeItems(summary, at).length, activeCalls: model.activeStates().length }, 'AMI resync done');
   };
   let everUp = false;
   const runResync = () => {
@@ -578,7 +580,12 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       checkExtension(extension);
       await run({ action: 'SimPhone', extension, command });
     },
-    activeCalls: () => model.activeCalls().map((call) => latest.get(call.linkedid) ?? call),
+    // The record last handed out (it carries the contact); derived only for calls restored and not yet changed.
+    activeCalls: () => model.activeStates().map((state) => latest.get(state.linkedid) ?? model.derive(state)),
+    activeCall: (callId) => {
+      const state = model.getState(callId);
+      return state && state.endedAt === null ? (latest.get(state.linkedid) ?? model.derive(state)) : null;
+    },
     setWrapUp: (extension, active) => board.wrapUp(extension, active, now()),
     agentStates: () => board.list(),
     agentState: (extension) => board.get(extension),

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { CallRecord } from '@crm/shared';
+import type { TelephonyEvents } from '../telephony/index.js';
+import { startAgentPushes } from './agent-pushes.js';
+
+const call = (overrides: Partial<CallRecord> = {}): CallRecord => ({
+  id: '1795358516.12',
+  linkedid: '1795358516.12',
+  direction: 'inbound',
+  callerNumber: '+73432001122',
+  calledNumber: null,
+  queue: 'support',
+  agentExtension: null,
+  ringingAgents: ['1001', '1002'],
+  contactId: null,
+  result: null,
+  active: true,
+  startedAt: '2026-11-22T14:41:56.000Z',
+  queuedAt: '2026-11-22T14:41:56.500Z',
+  ringingAt: '2026-11-22T14:41:56.600Z',
+  answeredAt: null,
+  endedAt: null,
+  waitSeconds: null,
+  talkSeconds: null,
+  hangupCause: null,
+  endedDuringOutage: false,
+  ...overrides,
+});
+
+/** Telephony that the test drives by hand, and the pushes each agent's console received. */
+function harness(active: CallRecord[]) {
+  const handlers = new Map<string, (payload: never) => void>();
+  const received: Array<{ extension: string; event: string; payload: unknown }> = [];
+  const stop = startAgentPushes({
+    telephony: {
+      on: (event, handler) => {
+        handlers.set(event, handler as (payload: never) => void);
+        return () => handlers.delete(event);
+      },
+      activeCall: (callId) => active.find((item) => item.id === callId) ?? null,
+    },
+    realtime: {
+      emitToAgent: (extension, event, ...args) => received.push({ extension, event, payload: args[0] }),
+      emitToSupervisors: () => undefined,
+    },
+  });
+  const fire = <E extends keyof TelephonyEvents>(event: E, payload: Parameters<TelephonyEvents[E]>[0]) => handlers.get(event)?.(payload as never);
+  return { fire, received, stop, handlers };
+}
+
+describe('agent desk pushes', () => {
+  it('clears the pop of an agent whose phone rang unanswered while the queue tries someone else', () => {
+    const ringing = call();
+    const { fire, received } = harness([ringing]);
+    fire('agent:ring-no-answer', { extension: '1002', queue: 'support', callId: ringing.id, ringSeconds: 15, at: '2026-11-22T14:42:11.600Z' });
+    expect(received).toEqual([{ extension: '1002', event: 'call:ended', payload: { call: ringing } }]);
+  });
+
+  it('pushes nothing for a ring-no-answer of a call that is already over', () => {
+    const { fire, received } = harness([]);
+    fire('agent:ring-no-answer', { extension: '1002', queue: 'support', callId: 'gone', ringSeconds: 15, at: '2026-11-22T14:42:11.600Z' });
+    expect(received).toEqual([]);
+  });
+
+  it('tells the answering agent they are on the call and every other rung agent that their ring is over', () => {
+    const answered = call({ agentExtension: '1001', answeredAt: '2026-11-22T14:41:59.500Z', ringingAgents: ['1001', '1002', '1003'] });
+    const { fire, received } = harness([answered]);
+    fire('agent:answered', { extension: '1001', call: answered });
+    expect(received).toEqual([
+      { extension: '1001', event: 'call:answered', payload: { call: answered } },
+      { extension: '1002', event: 'call:ended', payload: { call: answered } },
+      { extension: '1003', event: 'call:ended', payload: { call: answered } },
+    ]);
+  });
+
+  it('stops following telephony once stopped', () => {
+    const { stop, handlers } = harness([]);
+    stop();
+    expect(handlers.size).toBe(0);
+  });
+});
