@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { assertConsolesBuilt, launchBrowser, logInThroughPage, saveScreenshot, type TestBrowser } from '../support/browser.js';
+import { assertConsolesBuilt, launchBrowser, logInThroughPage, saveScreenshot, UNTIL_SEEN, type TestBrowser } from '../support/browser.js';
 import { startTestPbx, startTestTelephony } from '../support/pbx.js';
 
 describe('consoles in a real browser', () => {
@@ -36,7 +36,7 @@ describe('consoles in a real browser', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     // agent1 works in Russian (seeded preference).
     await page.getByRole('heading', { name: 'Текущий звонок' }).waitFor();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Связь с сервером' }).textContent()).toContain('В сети');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Связь с сервером' }).textContent(), UNTIL_SEEN).toContain('В сети');
     await page.getByText('Сейчас звонка нет').waitFor();
     await page.getByRole('group', { name: 'Ваш статус' }).getByText('Внутренний номер 1001').waitFor();
     expect(errors).toEqual([]);
@@ -52,11 +52,11 @@ describe('consoles in a real browser', () => {
 
     await page.getByRole('heading', { name: 'Current call' }).waitFor();
     await page.getByText('No call right now').waitFor();
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expect.poll(() => page.locator('html').getAttribute('lang'), UNTIL_SEEN).toBe('en');
 
     await page.reload();
     await page.getByRole('heading', { name: 'Current call' }).waitFor();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connection to the server' }).textContent()).toContain('Online');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connection to the server' }).textContent(), UNTIL_SEEN).toContain('Online');
     expect(await page.getByRole('heading', { name: 'Текущий звонок' }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Account: Boris Ivanov' }).click();
@@ -69,10 +69,10 @@ describe('consoles in a real browser', () => {
     const { page, errors } = await chromium.newPage();
     await logInThroughPage(page, app.baseUrl, 'agent3');
     await page.getByRole('heading', { name: 'Current call' }).waitFor();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connection to the server' }).textContent()).toContain('Online');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connection to the server' }).textContent(), UNTIL_SEEN).toContain('Online');
     const todaysCalls = page.getByRole('region', { name: 'Today’s calls' });
     await todaysCalls.waitFor();
-    await expect.poll(() => todaysCalls.textContent()).not.toContain('Loading');
+    await expect.poll(() => todaysCalls.textContent(), UNTIL_SEEN).not.toContain('Loading');
 
     const overflow = await page.evaluate(() => ({
       x: document.documentElement.scrollWidth - window.innerWidth,
@@ -81,7 +81,7 @@ describe('consoles in a real browser', () => {
     expect(overflow).toEqual({ x: 0, y: 0 });
 
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('type')), UNTIL_SEEN).toBe('search');
     await page.keyboard.press('Escape');
 
     await saveScreenshot(page, 'agent-console');
@@ -92,13 +92,13 @@ describe('consoles in a real browser', () => {
     const { page, errors } = await chromium.newPage();
     await logInThroughPage(page, app.baseUrl, 'agent1');
     const indicator = page.getByRole('status').filter({ hasText: 'Связь с сервером' });
-    await expect.poll(() => indicator.textContent()).toContain('В сети');
+    await expect.poll(() => indicator.textContent(), UNTIL_SEEN).toContain('В сети');
     const { user } = await app.login('agent1');
 
     // The server closes the socket on purpose (as on a restart): the console comes back by itself.
     app.context.realtime.disconnectUser(user.id);
     await indicator.filter({ hasText: 'Переподключение' }).waitFor();
-    await expect.poll(() => indicator.textContent()).toContain('В сети');
+    await expect.poll(() => indicator.textContent(), UNTIL_SEEN).toContain('В сети');
 
     // The session is revoked: the reconnect is refused and the agent is asked to sign in again.
     await app.context.sessions.endAllFor(user.id);
@@ -112,6 +112,8 @@ describe('consoles in a real browser', () => {
     const { page, errors } = await chromium.newPage();
     await logInThroughPage(page, app.baseUrl, 'agent3');
     await page.getByRole('heading', { name: 'Current call' }).waitFor();
+    // Shortcuts listen from the console's first effects on; a live connection comes after them.
+    await page.locator('.connection[data-state="online"]').waitFor();
 
     await page.keyboard.press('/');
     await page.keyboard.type('8 343 200-11-22');
@@ -123,7 +125,7 @@ describe('consoles in a real browser', () => {
     expect(await results.textContent()).toContain('+7 343 200 11 22');
 
     await page.keyboard.press('Escape');
-    expect(await results.count()).toBe(0);
+    await expect.poll(() => results.count(), UNTIL_SEEN).toBe(0);
     expect(errors).toEqual([]);
   });
 
@@ -152,7 +154,7 @@ describe('consoles in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Онлайн-табло' }).waitFor();
     await page.getByText('Ожидаем онлайн-показатели').waitFor();
     await page.getByRole('region', { name: 'Состояние системы' }).getByText('База данных').waitFor();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Связь с сервером' }).textContent()).toContain('В сети');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Связь с сервером' }).textContent(), UNTIL_SEEN).toContain('В сети');
     expect(await page.getByRole('link', { name: 'Администрирование' }).count()).toBe(0);
 
     // A supervisor who opens the admin section is sent to the dashboard; the contacts workspace
@@ -173,9 +175,9 @@ describe('consoles in a real browser', () => {
     await page.getByLabel('Язык').selectOption('en');
     // Close the menu by clicking elsewhere, so the screenshot shows no open menu or focus ring.
     await page.getByRole('heading', { level: 1, name: 'Live board' }).click();
-    expect(await page.getByRole('button', { name: 'Account: Maria Kuznetsova' }).getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => page.getByRole('button', { name: 'Account: Maria Kuznetsova' }).getAttribute('aria-expanded'), UNTIL_SEEN).toBe('false');
     await page.getByRole('region', { name: 'System status' }).getByText(/Checked at/).waitFor();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connection to the server' }).textContent()).toContain('Online');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Connection to the server' }).textContent(), UNTIL_SEEN).toContain('Online');
 
     await saveScreenshot(page, 'supervisor-dashboard');
     expect(errors).toEqual([]);

@@ -14,6 +14,13 @@ const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 /** The size the README screenshots and layout checks use: a common call-center laptop screen. */
 export const SCREEN = { width: 1366, height: 768 } as const;
 
+/**
+ * How long `expect.poll` waits for what the user would see. Vitest's default (1 s) is shorter than
+ * a reconnect or a screen-pop can take on a loaded two-core CI machine; the wait stays bounded so a
+ * real failure still fails well inside the test's own timeout.
+ */
+export const UNTIL_SEEN = { timeout: 20_000, interval: 100 } as const;
+
 export function chromiumPath(): string {
   const found = CHROMIUM_PATHS.find((path) => existsSync(path));
   if (!found) {
