@@ -97,6 +97,19 @@ const STATE_DESC: Record<number, string> = { 0: 'Down', 4: 'Ring', 5: 'Ringing',
 const CAUSE_TEXT: Record<number, string> = { 0: 'Unknown', 16: 'Normal Clearing', 17: 'User busy', 19: 'No user responding', 20: 'Subscriber absent', 21: 'Call Rejected' };
 /** Shared by every simulator in the process, so two simulators (tests) never hand out the same Uniqueid. */
 let uniqueCounter = 0;
+/** The bridge header Asterisk puts on BridgeCreate/Enter/Leave/Destroy. */
+function bridgeFields(bridgeId: string, channels: number): Fields {
+  return [
+    ['BridgeUniqueid', bridgeId],
+    ['BridgeType', 'basic'],
+    ['BridgeTechnology', 'simple_bridge'],
+    ['BridgeCreator', '<unknown>'],
+    ['BridgeName', '<unknown>'],
+    ['BridgeNumChannels', channels],
+    ['BridgeVideoSourceMode', 'none'],
+  ];
+}
+
 const QUEUE_RING_TIMEOUT = 15;
 const QUEUE_RETRY = 5;
 const DIAL_TIMEOUT = 20;
@@ -452,7 +465,7 @@ export class SimPbx {
     // app_queue copies the caller's exten onto the member channel (AgentCalled shows `DestExten: support`).
     const shownExten = m1.exten;
     m1.exten = caller.exten;
-    this.event('AgentCalled', 'agent', [...this.snapshot(caller), ...this.snapshot(m1, 'Dest'), ['Queue', entry.queue], ['Interface', agent.iface], ['MemberName', agent.memberName]]);
+    this.event('AgentCalled', 'agent', this.agentEventFields(caller, m1, entry.queue, agent));
     m1.exten = shownExten;
     this.dialBegin(caller, m1, agent.iface);
     m1.exten = caller.exten;
@@ -496,11 +509,7 @@ export class SimPbx {
     const { agent, member1, member2, startedAt } = ringing;
     const caller = entry.caller2;
     this.event('AgentRingNoAnswer', 'agent', [
-      ...this.snapshot(caller),
-      ...this.snapshot(member1, 'Dest'),
-      ['Queue', entry.queue],
-      ['Interface', agent.iface],
-      ['MemberName', agent.memberName],
+      ...this.agentEventFields(caller, member1, entry.queue, agent),
       // Milliseconds here, unlike AgentConnect.
       ['RingTime', Math.round(this.now() - startedAt)],
     ]);
@@ -527,11 +536,7 @@ export class SimPbx {
     const now = this.now();
     const holdTime = Math.floor((now - entry.joinedAt) / 1000);
     this.event('AgentConnect', 'agent', [
-      ...this.snapshot(caller),
-      ...this.snapshot(member1, 'Dest'),
-      ['Queue', entry.queue],
-      ['Interface', agent.iface],
-      ['MemberName', agent.memberName],
+      ...this.agentEventFields(caller, member1, entry.queue, agent),
       ['HoldTime', holdTime],
       // Seconds here, unlike AgentRingNoAnswer.
       ['RingTime', Math.floor((now - startedAt) / 1000)],
@@ -549,21 +554,17 @@ export class SimPbx {
     this.after(entry.talkSeconds, () => end('caller'));
   }
 
+  /** What every queue agent event starts with: the caller's snapshot, the member channel's as `Dest…`, queue and member. */
+  private agentEventFields(caller: Chan, member: Chan, queue: string, agent: SimAgent): Fields {
+    return [...this.snapshot(caller), ...this.snapshot(member, 'Dest'), ['Queue', queue], ['Interface', agent.iface], ['MemberName', agent.memberName]];
+  }
+
   private bridge(channels: Chan[]): string {
     const bridgeId = `${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}-${(uniqueCounter & 0xffff).toString(16).padStart(4, '0')}-4a00-8000-${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
-    const bridgeFields = (count: number): Fields => [
-      ['BridgeUniqueid', bridgeId],
-      ['BridgeType', 'basic'],
-      ['BridgeTechnology', 'simple_bridge'],
-      ['BridgeCreator', '<unknown>'],
-      ['BridgeName', '<unknown>'],
-      ['BridgeNumChannels', count],
-      ['BridgeVideoSourceMode', 'none'],
-    ];
-    this.event('BridgeCreate', 'call', bridgeFields(0));
+    this.event('BridgeCreate', 'call', bridgeFields(bridgeId, 0));
     channels.forEach((ch, index) => {
       ch.bridgeId = bridgeId;
-      this.event('BridgeEnter', 'call', [...bridgeFields(index + 1), ...this.snapshot(ch)]);
+      this.event('BridgeEnter', 'call', [...bridgeFields(bridgeId, index + 1), ...this.snapshot(ch)]);
     });
     return bridgeId;
   }
@@ -590,14 +591,10 @@ export class SimPbx {
     const { agent, member1, member2 } = ringing;
     const { caller1, caller2 } = entry;
     const talkTime = Math.floor((this.now() - connectedAt) / 1000);
-    const bridgeFields: Fields = [['BridgeUniqueid', bridgeId], ['BridgeType', 'basic'], ['BridgeTechnology', 'simple_bridge'], ['BridgeCreator', '<unknown>'], ['BridgeName', '<unknown>'], ['BridgeNumChannels', 1], ['BridgeVideoSourceMode', 'none']];
+    const leaveFields = bridgeFields(bridgeId, 1);
     const complete = () =>
       this.event('AgentComplete', 'agent', [
-        ...this.snapshot(caller2),
-        ...this.snapshot(member1, 'Dest'),
-        ['Queue', entry.queue],
-        ['Interface', agent.iface],
-        ['MemberName', agent.memberName],
+        ...this.agentEventFields(caller2, member1, entry.queue, agent),
         ['HoldTime', holdTime],
         ['TalkTime', talkTime],
         ['Reason', by],
@@ -607,21 +604,21 @@ export class SimPbx {
     if (by === 'caller') {
       // The caller's `;1` ends its Wait: cause 0 on a Local half, although the call was answered.
       this.hangup(caller1, 0);
-      this.event('BridgeLeave', 'call', [...bridgeFields, ...this.snapshot(caller2)]);
+      this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(caller2)]);
       cdrCaller(caller1);
       complete();
       this.hangup(caller2, 16);
       cdrCaller(caller2);
-      this.event('BridgeLeave', 'call', [...bridgeFields, ...this.snapshot(member1)]);
-      this.event('BridgeDestroy', 'call', bridgeFields);
+      this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(member1)]);
+      this.event('BridgeDestroy', 'call', leaveFields);
       this.hangup(member1, 16);
     } else {
       this.hangup(member2, 16);
-      this.event('BridgeLeave', 'call', [...bridgeFields, ...this.snapshot(member1)]);
+      this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(member1)]);
       this.hangup(member1, 16);
       complete();
-      this.event('BridgeLeave', 'call', [...bridgeFields, ...this.snapshot(caller2)]);
-      this.event('BridgeDestroy', 'call', bridgeFields);
+      this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(caller2)]);
+      this.event('BridgeDestroy', 'call', leaveFields);
       this.hangup(caller2, 16);
       cdrCaller(caller2);
       this.hangup(caller1, 16);
@@ -824,7 +821,7 @@ export class SimPbx {
           this.setState(c1, 6);
           this.dialEnd(a1, c1, 'ANSWER');
           const bridgeId = this.bridge([c1, a1]);
-          const bridgeFields: Fields = [['BridgeUniqueid', bridgeId], ['BridgeType', 'basic'], ['BridgeTechnology', 'simple_bridge'], ['BridgeCreator', '<unknown>'], ['BridgeName', '<unknown>'], ['BridgeNumChannels', 1], ['BridgeVideoSourceMode', 'none']];
+          const leaveFields = bridgeFields(bridgeId, 1);
           let ended = false;
           const end = (by: 'client' | 'agent') => {
             if (ended) return;
@@ -834,10 +831,10 @@ export class SimPbx {
             const second = by === 'client' ? [a1, a2] : [c1, c2];
             this.hangup(first[0] as Chan, 16);
             if (by === 'client') this.cdr(c2, { source: c2.callerNum, destination: number, destinationContext: 'customers', destinationChannel: '', lastApp: 'Hangup', lastData: '', disposition: 'ANSWERED', answeredAt: c2.answeredAt });
-            this.event('BridgeLeave', 'call', [...bridgeFields, ...this.snapshot(first[1] as Chan)]);
+            this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(first[1] as Chan)]);
             this.hangup(first[1] as Chan, 16);
-            this.event('BridgeLeave', 'call', [...bridgeFields, ...this.snapshot(second[0] as Chan)]);
-            this.event('BridgeDestroy', 'call', bridgeFields);
+            this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(second[0] as Chan)]);
+            this.event('BridgeDestroy', 'call', leaveFields);
             this.hangup(second[0] as Chan, 16);
             if (by === 'agent') this.cdr(c2, { source: c2.callerNum, destination: number, destinationContext: 'customers', destinationChannel: '', lastApp: 'Hangup', lastData: '', disposition: 'ANSWERED', answeredAt: c2.answeredAt });
             this.cdr(a1, { source: a1.callerNum, destination: number, destinationContext: 'outbound', destinationChannel: c1.name, lastApp: 'Dial', lastData: `Local/${number}@customers,${DIAL_TIMEOUT}`, disposition: 'ANSWERED', answeredAt: a1.answeredAt });
