@@ -304,6 +304,19 @@ describe('cursors', () => {
     expect(streamed).toBe(2_858);
   });
 
+  it('opens a cursor with an empty first batch for batchSize 0, and refuses negative counts', async () => {
+    const opened = await db.command({ find: 'many', filter: { group: 0 }, batchSize: 0 });
+    expect(opened.cursor.firstBatch).toEqual([]);
+    expect(opened.cursor.id.toString()).not.toBe('0');
+    const rest = await db.command({ getMore: opened.cursor.id, collection: 'many' });
+    expect(rest.cursor.nextBatch).toHaveLength(1_429);
+    expect(rest.cursor.id.toString()).toBe('0');
+    for (const field of ['batchSize', 'limit', 'skip']) {
+      const error = await db.command({ find: 'many', [field]: -1 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 51024, message: `BSON field '${field}' value must be >= 0, actual value '-1'` });
+    }
+  });
+
   it('closes a cursor early without errors', async () => {
     const coll = db.collection('many');
     const cursor = coll.find({}).batchSize(10);

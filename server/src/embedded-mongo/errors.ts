@@ -29,6 +29,7 @@ export const ErrorCodes = {
   OperationFailed: 96,
   NotImplemented: 238,
   Location16755: 16755,
+  Location51024: 51024,
   DuplicateKey: 11000,
   BSONObjectTooLarge: 10334,
 } as const;

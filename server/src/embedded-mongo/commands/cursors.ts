@@ -18,6 +18,15 @@ interface OpenCursor {
   position: number;
   project: Projector;
   lastUsed: number;
+  /** The client asked for `noCursorTimeout`: only killCursors or exhaustion ends it. */
+  isImmortal: boolean;
+}
+
+export interface CursorOptions {
+  batchSize?: unknown;
+  projection?: unknown;
+  singleBatch?: unknown;
+  noCursorTimeout?: unknown;
 }
 
 export type CursorReply = {
@@ -30,8 +39,16 @@ export class CursorRegistry {
   private nextId = BigInt(Date.now()) * 1000n;
 
   /** Replies with the first batch, keeping a cursor only when more documents remain. */
-  start(namespace: string, docs: Doc[], options: { batchSize?: unknown; projection?: unknown; singleBatch?: unknown }): CursorReply {
-    const cursor: OpenCursor = { namespace, docs, position: 0, project: compileProjection(options.projection), lastUsed: Date.now() };
+  start(namespace: string, docs: Doc[], options: CursorOptions): CursorReply {
+    const cursor: OpenCursor = {
+      namespace,
+      docs,
+      position: 0,
+      project: compileProjection(options.projection),
+      lastUsed: Date.now(),
+      isImmortal: options.noCursorTimeout === true,
+    };
+    // batchSize 0 opens the cursor with an empty first batch (MongoDB: "the cursor will be established").
     const firstBatch = this.takeBatch(cursor, batchSizeOf(options.batchSize) ?? DEFAULT_FIRST_BATCH);
     let id = Long.ZERO;
     if (cursor.position < docs.length && options.singleBatch !== true) {
@@ -50,7 +67,8 @@ export class CursorRegistry {
       throw new MongoCommandError('Unauthorized', `Requested getMore on namespace '${namespace}', but cursor belongs to a different namespace ${cursor.namespace}`);
     }
     cursor.lastUsed = Date.now();
-    const nextBatch = this.takeBatch(cursor, batchSizeOf(batchSize) ?? Infinity);
+    // On getMore, batchSize 0 (or none) means as many as fit in one reply.
+    const nextBatch = this.takeBatch(cursor, batchSizeOf(batchSize) || Infinity);
     const isDone = cursor.position >= cursor.docs.length;
     if (isDone) this.open.delete(key);
     return { cursor: { nextBatch, id: isDone ? Long.ZERO : Long.fromString(key), ns: namespace }, ok: 1 };
@@ -68,10 +86,10 @@ export class CursorRegistry {
     return { killed, notFound };
   }
 
-  /** Drops cursors idle for 10 minutes, as MongoDB's cursor timeout does. */
+  /** Drops cursors idle for 10 minutes (`cursorTimeoutMillis`), as MongoDB does, unless opened with noCursorTimeout. */
   reapIdle(now = Date.now()): void {
     for (const [key, cursor] of this.open) {
-      if (now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.open.delete(key);
+      if (!cursor.isImmortal && now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.open.delete(key);
     }
   }
 
@@ -95,7 +113,16 @@ export class CursorRegistry {
   }
 }
 
+/** A requested batch size: undefined when absent; a negative one is refused as MongoDB does. */
 function batchSizeOf(value: unknown): number | undefined {
-  const size = Number(value);
-  return Number.isFinite(size) && size > 0 ? size : undefined;
+  if (value === undefined || value === null) return undefined;
+  return nonNegativeField('batchSize', value);
+}
+
+/** A count field such as batchSize, limit or skip: MongoDB refuses negative values with 51024. */
+export function nonNegativeField(field: string, value: unknown): number {
+  const number = Number(value);
+  if (!Number.isFinite(number)) throw new MongoCommandError('TypeMismatch', `BSON field '${field}' must be a number`);
+  if (number < 0) throw new MongoCommandError('Location51024', `BSON field '${field}' value must be >= 0, actual value '${Math.floor(number)}'`);
+  return Math.floor(number);
 }

@@ -3,22 +3,29 @@ import { Aggregator } from 'mingo';
 import { MongoCommandError } from '../errors.js';
 import { compareValues, getPathValues, isPlainObject, type Doc } from '../query/bson-order.js';
 import { findDocuments, findRecords } from '../query/execute.js';
+import { nonNegativeField } from './cursors.js';
 import { explain } from './explain.js';
 import { collectionName, findCollection, namespaceOf, numberField, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
 
+/** An optional count field of a command (limit, skip): absent is 0, negative is refused. */
+function countField(command: Doc, field: string): number {
+  const value = command[field];
+  return value === undefined || value === null ? 0 : nonNegativeField(field, value);
+}
+
 const find: CommandHandler = (command, context) => {
   const name = collectionName(command);
-  const limit = numberField(command, 'limit');
   const docs = findDocuments(findCollection(context, name), {
     filter: optionalDoc(command, 'filter') ?? {},
     sort: optionalDoc(command, 'sort'),
-    skip: numberField(command, 'skip'),
-    limit: Math.abs(limit),
+    skip: countField(command, 'skip'),
+    limit: countField(command, 'limit'),
   });
   return context.cursors.start(namespaceOf(context, name), docs, {
     batchSize: command.batchSize,
     projection: command.projection,
-    singleBatch: command.singleBatch === true || limit < 0,
+    singleBatch: command.singleBatch,
+    noCursorTimeout: command.noCursorTimeout,
   });
 };
 
