@@ -120,6 +120,14 @@ describe('the simulator’s version of the recorded scenarios', () => {
     expect(await stored(outcome.callId)).toMatchObject({ direction: 'outbound', result: 'no-answer', agentExtension: '1003' });
   });
 
+  it('settles a click-to-call still ringing the agent when the service stops (an instance losing the AMI lease)', async () => {
+    await telephony.simPhone('1003', 'attach');
+    const ringing = await telephony.originate({ extension: '1003', number: '+79005556677' });
+    await waitFor(() => telephony.agentState('1003')?.state === 'ringing', '1003 ringing');
+    await telephony.stop();
+    expect(await ringing.outcome).toMatchObject({ success: false, result: 'failed', extension: '1003', number: '+79005556677' });
+  });
+
   it('answers queue actions with what the PBX reports and refuses bad ones with a reason', async () => {
     await telephony.queueRemove({ extension: '1003', queue: 'sales' });
     await waitFor(() => telephony.agentState('1003')?.queues.length === 1, '1003 left sales');

@@ -251,7 +251,8 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
 
   // ---- the models ---------------------------------------------------------------------------
   const board = new AgentBoard((status) => emit('agent:state', status));
-  const originateWaiters = new Map<string, { resolve: (outcome: OriginateOutcome) => void; timer: NodeJS.Timeout }>();
+  /** Click-to-calls waiting for their OriginateResponse; `unreported` is what they get if it never comes. */
+  const originateWaiters = new Map<string, { resolve: (outcome: OriginateOutcome) => void; timer: NodeJS.Timeout; unreported: OriginateOutcome }>();
   const onEffect = (effect: CallEffect) => {
     switch (effect.type) {
       case 'call-changed': {
@@ -462,7 +463,12 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       if (resyncTimer) clearInterval(resyncTimer);
       resyncTimer = null;
       await ami.stop();
-      for (const waiter of originateWaiters.values()) clearTimeout(waiter.timer);
+      // Their OriginateResponse can no longer reach us: settle them now rather than leave a dial hanging.
+      for (const waiter of originateWaiters.values()) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(waiter.unreported);
+      }
+      originateWaiters.clear();
       await flushed();
     },
     close: () => service.stop(),
@@ -477,12 +483,13 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       model.expectOriginate(actionId, extension, e164, now());
       let resolveOutcome!: (outcome: OriginateOutcome) => void;
       const outcome = new Promise<OriginateOutcome>((resolve) => (resolveOutcome = resolve));
+      const unreported: OriginateOutcome = { actionId, extension, number: e164, success: false, reason: null, result: 'failed', explanation: 'The phone system did not report how the call went', callId: null };
       const timer = setTimeout(() => {
         originateWaiters.delete(actionId);
-        resolveOutcome({ actionId, extension, number: e164, success: false, reason: null, result: 'failed', explanation: 'The phone system did not report how the call went', callId: null });
+        resolveOutcome(unreported);
       }, timeoutMs + 15_000);
       timer.unref();
-      originateWaiters.set(actionId, { resolve: resolveOutcome, timer });
+      originateWaiters.set(actionId, { resolve: resolveOutcome, timer, unreported });
       const safeName = (callerIdName ?? e164).replace(/["<>\r\n]/g, '').slice(0, 64);
       try {
         await run({
