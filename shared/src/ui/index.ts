@@ -1,4 +1,5 @@
 /** React pieces both consoles share (compiled by the consoles only, never by the server). */
+export * from './agent-state-tone.js';
 export * from './api-client.js';
 export * from './app-header.js';
 export * from './app-providers.js';

@@ -1,16 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { AgentState, User } from '@crm/shared';
-import { useFormat } from '@crm/shared/ui/index.js';
+import type { User } from '@crm/shared';
+import { AGENT_STATE_TONE, useFormat } from '@crm/shared/ui/index.js';
 import { useMyAgentStatus } from '../hooks/use-my-agent-status.js';
-
-const STATE_TONE: Record<AgentState, string> = {
-  ready: 'badge--success',
-  ringing: 'badge--info',
-  'on-call': 'badge--info',
-  'wrap-up': 'badge--warning',
-  paused: 'badge--warning',
-  offline: 'badge--danger',
-};
 
 /** Header slot of the agent console: my state, my extension, my queues. */
 export function AgentStatusBar({ user }: { user: User }) {
@@ -21,7 +12,7 @@ export function AgentStatusBar({ user }: { user: User }) {
   return (
     <div className="agent-status" role="group" aria-label={t('agent.status.label')}>
       {status ? (
-        <span className={`badge ${STATE_TONE[status.state]}`} data-state={status.state}>
+        <span className={`badge ${AGENT_STATE_TONE[status.state]}`} data-state={status.state}>
           {status.state === 'paused' && status.pauseReason
             ? t('agent.status.pausedWithReason', { reason: status.pauseReason })
             : t(`agentState.${status.state}`)}

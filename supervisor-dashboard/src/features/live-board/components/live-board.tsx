@@ -1,18 +1,8 @@
 import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AgentState } from '@crm/shared';
-import { ElapsedTime, EmptyState, MAIN_CONTENT_ID, useFormat } from '@crm/shared/ui/index.js';
+import { AGENT_STATE_TONE, ElapsedTime, EmptyState, MAIN_CONTENT_ID, useFormat } from '@crm/shared/ui/index.js';
 import { SystemStatusPanel } from '../../system-status/components/system-status-panel.js';
 import { useAgentBoard } from '../hooks/use-agent-board.js';
-
-const STATE_TONE: Record<AgentState, string> = {
-  ready: 'badge--success',
-  ringing: 'badge--info',
-  'on-call': 'badge--info',
-  'wrap-up': 'badge--warning',
-  paused: 'badge--warning',
-  offline: 'badge--danger',
-};
 
 function AgentsPanel() {
   const { t } = useTranslation();
@@ -46,7 +36,7 @@ function AgentsPanel() {
                 <tr key={agent.extension}>
                   <td className="tabular">{agent.extension}</td>
                   <td>
-                    <span className={`badge ${STATE_TONE[agent.state]}`}>
+                    <span className={`badge ${AGENT_STATE_TONE[agent.state]}`}>
                       {t(`agentState.${agent.state}`)}
                       {agent.state === 'paused' && agent.pauseReason ? ` · ${agent.pauseReason}` : ''}
                     </span>
