@@ -7,12 +7,8 @@ import { TimelineEntry, useStageName } from '../../contacts/components/timeline-
 import { useContactWorkspace } from '../../contacts/hooks/contact-workspace.js';
 import { ClientLocalTime } from '../../local-time/components/client-local-time.js';
 import { useCompanySettings, useUserDirectory } from '../../settings/api.js';
-import type { CurrentCall } from '../hooks/use-current-call.js';
+import { clientNumber, type CurrentCall } from '../hooks/use-current-call.js';
 import { UnknownCallerForm } from './unknown-caller-form.js';
-
-/** The number on the other end: the caller for inbound, the dialled client for outbound. */
-const clientNumber = ({ call, localTime }: CurrentCall) =>
-  localTime?.phone ?? (call.direction === 'inbound' ? call.callerNumber : call.calledNumber);
 
 const NO_ZONE: ContactTimeZone = { zone: null, source: 'none', candidates: [] };
 

@@ -11,6 +11,10 @@ export interface CurrentCall {
   localTime: ClientLocalTime | null;
 }
 
+/** The number on the other end: the caller for inbound, the dialled client for outbound. */
+export const clientNumber = ({ call, localTime }: CurrentCall): string | null =>
+  localTime?.phone ?? (call.direction === 'inbound' ? call.callerNumber : call.calledNumber);
+
 export const currentCallKeys = {
   current: ['current-call'] as const,
 };
@@ -79,6 +83,6 @@ export function useUpdatePopContact(): (contact: Contact) => void {
 }
 
 const isSameNumber = (current: CurrentCall, contact: Contact) => {
-  const number = current.localTime?.phone ?? (current.call.direction === 'inbound' ? current.call.callerNumber : current.call.calledNumber);
+  const number = clientNumber(current);
   return number !== null && contact.phones.includes(number);
 };

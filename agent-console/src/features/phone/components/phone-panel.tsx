@@ -21,7 +21,8 @@ class PhoneControlError extends Error {
 function Softphone({ current }: { current: CurrentCall | null }) {
   const { t } = useTranslation();
   const socket = useSocket();
-  const { attempt } = useDial();
+  // Hanging up also ends a click-to-dial that is still under way.
+  const { isBusy: isDialing } = useDial();
   const control = useMutation({
     mutationFn: (action: PhoneAction) =>
       new Promise<void>((resolve, reject) => {
@@ -33,7 +34,6 @@ function Softphone({ current }: { current: CurrentCall | null }) {
       }),
   });
   const isRinging = current?.phase === 'ringing';
-  const isDialing = attempt !== null && attempt.error === null && attempt.stage !== 'finished';
   const canHangUp = current?.phase === 'answered' || isDialing;
   const run = (action: PhoneAction, isEnabled: boolean) => {
     if (isEnabled && !control.isPending) control.mutate(action);
