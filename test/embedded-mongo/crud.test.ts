@@ -147,6 +147,15 @@ describe('CRUD', () => {
     await coll.insertOne({ a: 1 });
     expect(await coll.updateOne({ a: 1 }, { $set: { a: 1 } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
+
+  it('creates a missing collection for an upsert only, not for updates that matched nothing', async () => {
+    expect(await db.collection('ghost').updateMany({}, { $set: { a: 1 } })).toMatchObject({ matchedCount: 0 });
+    expect(await db.collection('ghost').findOneAndUpdate({ a: 1 }, { $set: { a: 2 } })).toBeNull();
+    expect(await db.collection('ghost').findOneAndDelete({ a: 1 })).toBeNull();
+    expect(await db.listCollections({ name: 'ghost' }).toArray()).toEqual([]);
+    await db.collection('ghost').updateOne({ a: 1 }, { $set: { b: 2 } }, { upsert: true });
+    expect(await db.collection('ghost').find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ a: 1, b: 2 }]);
+  });
 });
 
 describe('query operators', () => {

@@ -12,7 +12,7 @@ import type { Collection } from '../storage/collection.js';
 import type { StoredRecord } from '../storage/secondary-index.js';
 import { MAX_BSON_OBJECT_SIZE } from './admin.js';
 import { compileProjection } from '../query/projection.js';
-import { collectionName, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
+import { collectionName, findCollection, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
 
 interface WriteError {
   index: number;
@@ -113,7 +113,7 @@ function arrayFiltersOf(statement: Doc): Doc[] | undefined {
   return Array.isArray(statement.arrayFilters) ? (statement.arrayFilters as Doc[]) : undefined;
 }
 
-function runUpdate(context: CommandContext, collection: Collection, statement: Doc): UpdateOutcome {
+function runUpdate(context: CommandContext, name: string, statement: Doc): UpdateOutcome {
   const filter = isPlainObject(statement.q) ? statement.q : {};
   const update = statement.u as UpdateSpec;
   if (!isPlainObject(update) && !Array.isArray(update)) throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
@@ -122,11 +122,14 @@ function runUpdate(context: CommandContext, collection: Collection, statement: D
     throw new MongoCommandError('InvalidOptions', 'multi update is not supported for replacement-style update');
   }
   const arrayFilters = arrayFiltersOf(statement);
+  const collection = findCollection(context, name);
   const matches = findRecords(collection, { filter, sort: optionalDoc(statement, 'sort'), limit: isMulti ? 0 : 1 });
   if (matches.length === 0 && statement.upsert === true) {
-    const doc = upsert(context, collection, filter, update, arrayFilters);
+    // Only an upsert creates a missing collection, as in MongoDB; an update that matched nothing leaves none behind.
+    const doc = upsert(context, context.store.ensureCollection(context.db, name), filter, update, arrayFilters);
     return { matched: 0, modified: 0, upsertedId: doc._id };
   }
+  if (!collection) return { matched: 0, modified: 0 };
   let modified = 0;
   for (const rec of matches) {
     if (writeUpdate(context, collection, rec, update, filter, arrayFilters)) modified += 1;
@@ -135,7 +138,7 @@ function runUpdate(context: CommandContext, collection: Collection, statement: D
 }
 
 const update: CommandHandler = (command, context) => {
-  const collection = context.store.ensureCollection(context.db, collectionName(command));
+  const name = collectionName(command);
   let n = 0;
   let nModified = 0;
   const upserted: Array<{ index: number; _id: unknown }> = [];
@@ -144,7 +147,7 @@ const update: CommandHandler = (command, context) => {
     statements.map((statement, index) => ({ statement, index })),
     command.ordered !== false,
     ({ statement, index }) => {
-      const outcome = runUpdate(context, collection, statement);
+      const outcome = runUpdate(context, name, statement);
       n += outcome.matched;
       nModified += outcome.modified;
       if (outcome.upsertedId !== undefined) {
@@ -172,7 +175,8 @@ const deleteCommand: CommandHandler = (command, context) => {
 };
 
 const findAndModify: CommandHandler = (command, context) => {
-  const collection = context.store.ensureCollection(context.db, collectionName(command));
+  const name = collectionName(command);
+  const collection = findCollection(context, name);
   const filter = optionalDoc(command, 'query') ?? {};
   const projection = optionalDoc(command, 'fields');
   const [rec] = findRecords(collection, { filter, sort: optionalDoc(command, 'sort'), limit: 1 });
@@ -181,7 +185,7 @@ const findAndModify: CommandHandler = (command, context) => {
 
   if (command.remove === true) {
     if (command.update !== undefined) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
-    if (!rec) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+    if (!rec || !collection) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
     context.store.remove(collection, rec);
     return { lastErrorObject: { n: 1 }, value: present(rec.doc), ok: 1 };
   }
@@ -190,9 +194,9 @@ const findAndModify: CommandHandler = (command, context) => {
   if (!isPlainObject(update) && !Array.isArray(update)) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
   const arrayFilters = arrayFiltersOf(command);
   const returnNew = command.new === true;
-  if (!rec) {
+  if (!rec || !collection) {
     if (command.upsert !== true) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = upsert(context, collection, filter, update, arrayFilters);
+    const doc = upsert(context, context.store.ensureCollection(context.db, name), filter, update, arrayFilters);
     return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: returnNew ? present(doc) : null, ok: 1 };
   }
   const before = rec.doc;
