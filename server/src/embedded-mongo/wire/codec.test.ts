@@ -39,6 +39,11 @@ describe('wire codec', () => {
     expect(decodeRequest(opMsg(2, [kind0({ insert: 'x', $db: 'crm' })])).isFireAndForget).toBe(true);
   });
 
+  it('refuses unknown required flag bits and ignores optional ones (exhaustAllowed)', () => {
+    expect(() => decodeRequest(opMsg(1 << 4, [kind0({ ping: 1, $db: 'admin' })]))).toThrow(/required flag/);
+    expect(decodeRequest(opMsg(1 << 16, [kind0({ ping: 1, $db: 'admin' })])).body).toEqual({ ping: 1, $db: 'admin' });
+  });
+
   it('decodes a legacy OP_QUERY handshake and answers with OP_REPLY', () => {
     const query = Buffer.concat([Buffer.alloc(4), Buffer.from('admin.$cmd\0'), Buffer.alloc(8), Buffer.from(serialize({ isMaster: 1 }))]);
     const message = Buffer.concat([header(16 + query.length, OP_QUERY), query]);

@@ -13,6 +13,9 @@ export const OP_MSG = 2013;
 
 const FLAG_CHECKSUM_PRESENT = 1 << 0;
 const FLAG_MORE_TO_COME = 1 << 1;
+/** Bits 0–15 are "required": a receiver must refuse a message with one it does not know. */
+const REQUIRED_FLAGS_MASK = 0xffff;
+const KNOWN_REQUIRED_FLAGS = FLAG_CHECKSUM_PRESENT | FLAG_MORE_TO_COME;
 
 export class ProtocolError extends Error {}
 
@@ -70,6 +73,8 @@ export function decodeRequest(message: Buffer): CommandRequest {
 function decodeOpMsg(message: Buffer, header: MessageHeader): CommandRequest {
   if (message.length < HEADER_SIZE + 5) throw new ProtocolError('OP_MSG too short');
   const flags = message.readUInt32LE(HEADER_SIZE);
+  const unknownRequired = flags & REQUIRED_FLAGS_MASK & ~KNOWN_REQUIRED_FLAGS;
+  if (unknownRequired !== 0) throw new ProtocolError(`OP_MSG has unknown required flag bits 0x${unknownRequired.toString(16)}`);
   // The CRC-32C checksum (if present) is the last 4 bytes; TCP already guards the bytes, so it is skipped rather than verified.
   const end = flags & FLAG_CHECKSUM_PRESENT ? message.length - 4 : message.length;
   let offset = HEADER_SIZE + 4;
