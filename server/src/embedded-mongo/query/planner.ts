@@ -6,6 +6,7 @@
  */
 import type { Collection } from '../storage/collection.js';
 import { MAX_KEY, MIN_KEY, type IndexKey, type SecondaryIndex, type StoredRecord } from '../storage/secondary-index.js';
+import { forEachAndedCondition } from './and-conditions.js';
 import { compareValues, isPlainObject, typeRank, TypeBound, type Doc, type SortSpec } from './bson-order.js';
 
 interface Bound {
@@ -42,18 +43,10 @@ const MAX_POINT_COMBINATIONS = 500;
 /** Pulls index-usable predicates out of a filter (top-level fields and `$and` members). */
 export function extractPredicates(filter: Doc): Map<string, FieldPredicate> {
   const predicates = new Map<string, FieldPredicate>();
-  const visit = (clause: Doc) => {
-    for (const [field, condition] of Object.entries(clause)) {
-      if (field === '$and' && Array.isArray(condition)) {
-        condition.filter(isPlainObject).forEach(visit);
-        continue;
-      }
-      if (field.startsWith('$')) continue;
-      const predicate = predicateFor(condition);
-      if (predicate) predicates.set(field, mergePredicates(predicates.get(field), predicate));
-    }
-  };
-  visit(filter);
+  forEachAndedCondition(filter, (field, condition) => {
+    const predicate = predicateFor(condition);
+    if (predicate) predicates.set(field, mergePredicates(predicates.get(field), predicate));
+  });
   return predicates;
 }
 

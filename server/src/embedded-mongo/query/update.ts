@@ -6,6 +6,7 @@
 import { deserialize, serialize } from 'bson';
 import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import { MongoCommandError } from '../errors.js';
+import { forEachAndedCondition } from './and-conditions.js';
 import { compareValues, getPathValue, isPlainObject, parseSort, sortBy, type Doc } from './bson-order.js';
 
 export type UpdateSpec = Doc | Doc[];
@@ -148,18 +149,10 @@ function idFirst(doc: Doc): Doc {
  */
 export function seedFromFilter(filter: Doc): Doc {
   const seed: Doc = {};
-  const visit = (clause: Doc) => {
-    for (const [field, condition] of Object.entries(clause)) {
-      if (field === '$and' && Array.isArray(condition)) {
-        condition.filter(isPlainObject).forEach(visit);
-        continue;
-      }
-      if (field.startsWith('$')) continue;
-      const value = equalityValue(condition);
-      if (value.found) setPath(seed, field, value.value);
-    }
-  };
-  visit(filter);
+  forEachAndedCondition(filter, (field, condition) => {
+    const value = equalityValue(condition);
+    if (value.found) setPath(seed, field, value.value);
+  });
   return seed;
 }
 
