@@ -31,6 +31,15 @@ function insertMany(storage: OpenStorage, count: number, from = 0): void {
 
 const journals = (dir: string) => fs.readdirSync(dir).filter((f) => f.startsWith('journal-')).sort();
 
+/** A closed store directory whose journal holds `count` inserts, and that journal's path. */
+async function journalAfterInserts(count: number): Promise<{ dir: string; file: string }> {
+  const dir = tempDir();
+  const storage = await open(dir);
+  insertMany(storage, count);
+  await storage.close();
+  return { dir, file: path.join(dir, journals(dir).at(-1) as string) };
+}
+
 describe('journal and recovery', () => {
   it('replays the journal after a crash (no close)', async () => {
     const dir = tempDir();
@@ -49,11 +58,7 @@ describe('journal and recovery', () => {
   });
 
   it('drops a torn record at the end and keeps appending after it', async () => {
-    const dir = tempDir();
-    const first = await open(dir);
-    insertMany(first, 5);
-    await first.close();
-    const file = path.join(dir, journals(dir).at(-1) as string);
+    const { dir, file } = await journalAfterInserts(5);
     const intact = fs.statSync(file).size;
     fs.appendFileSync(file, Buffer.from([200, 0, 0, 0, 1, 2, 3, 4, 5, 6]));
     const second = await open(dir);
@@ -67,11 +72,7 @@ describe('journal and recovery', () => {
   });
 
   it('treats a bad checksum on the last record as a torn tail', async () => {
-    const dir = tempDir();
-    const first = await open(dir);
-    insertMany(first, 3);
-    await first.close();
-    const file = path.join(dir, journals(dir).at(-1) as string);
+    const { dir, file } = await journalAfterInserts(3);
     const bytes = fs.readFileSync(file);
     bytes[bytes.length - 3] ^= 0xff;
     fs.writeFileSync(file, bytes);
@@ -81,11 +82,7 @@ describe('journal and recovery', () => {
   });
 
   it('treats zeros at the end of the journal (a power loss before the blocks were written) as a torn tail', async () => {
-    const dir = tempDir();
-    const first = await open(dir);
-    insertMany(first, 3);
-    await first.close();
-    const file = path.join(dir, journals(dir).at(-1) as string);
+    const { dir, file } = await journalAfterInserts(3);
     const intact = fs.statSync(file).size;
     const bytes = fs.readFileSync(file);
     // The last record's end never reached the disk, and the file was extended by zeros past it.
@@ -98,11 +95,7 @@ describe('journal and recovery', () => {
   });
 
   it('refuses zero-length records followed by data rather than reading them as intact', async () => {
-    const dir = tempDir();
-    const first = await open(dir);
-    insertMany(first, 3);
-    await first.close();
-    const file = path.join(dir, journals(dir).at(-1) as string);
+    const { dir, file } = await journalAfterInserts(3);
     const bytes = fs.readFileSync(file);
     // Eight zero bytes pass a naive check (length 0, crc32 of nothing is 0); a record follows them.
     fs.writeFileSync(file, Buffer.concat([bytes.subarray(0, 8), Buffer.alloc(8), bytes.subarray(8)]));
@@ -110,11 +103,7 @@ describe('journal and recovery', () => {
   });
 
   it('refuses to open when a record in the middle fails its checksum', async () => {
-    const dir = tempDir();
-    const first = await open(dir);
-    insertMany(first, 20);
-    await first.close();
-    const file = path.join(dir, journals(dir).at(-1) as string);
+    const { dir, file } = await journalAfterInserts(20);
     const bytes = fs.readFileSync(file);
     bytes[200] ^= 0xff;
     fs.writeFileSync(file, bytes);
