@@ -16,11 +16,16 @@ import type {
 } from '@crm/shared';
 import { api, isApiError } from '@crm/shared/ui/index.js';
 
+export const dealKeys = {
+  all: ['deals'] as const,
+  ofContact: (contactId: string) => [...dealKeys.all, 'of-contact', contactId] as const,
+};
+
 export const contactKeys = {
   all: ['contacts'] as const,
   card: (id: string) => [...contactKeys.all, 'card', id] as const,
   timeline: (id: string) => [...contactKeys.all, 'timeline', id] as const,
-  deals: (id: string) => ['deals', 'of-contact', id] as const,
+  deals: dealKeys.ofContact,
 };
 
 export const getContact = (id: string, signal?: AbortSignal) =>

@@ -10,6 +10,7 @@ import {
   type UpdateContactRequest,
 } from '@crm/shared';
 import { isApiError, useErrorMessage } from '@crm/shared/ui/index.js';
+import { contactSearchKeys } from '../../contact-search/api.js';
 import { useUpdatePopContact } from '../../current-call/hooks/use-current-call.js';
 import { useCompanySettings, useUserDirectory } from '../../settings/api.js';
 import { contactKeys, createContact, duplicateOf, updateContact } from '../api.js';
@@ -135,7 +136,7 @@ export function ContactForm({
     },
     onSuccess: (saved) => {
       queryClient.setQueryData(contactKeys.card(saved.id), saved);
-      void queryClient.invalidateQueries({ queryKey: ['contacts', 'search'] });
+      void queryClient.invalidateQueries({ queryKey: contactSearchKeys.all });
       updatePop(saved);
       onSaved(saved);
     },

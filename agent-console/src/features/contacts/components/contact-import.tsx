@@ -3,7 +3,7 @@ import { useId, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DUPLICATE_POLICIES, formatPhone, isE164, type DuplicatePolicy, type ImportContactsReport } from '@crm/shared';
 import { isApiError, useErrorMessage } from '@crm/shared/ui/index.js';
-import { importContacts } from '../api.js';
+import { contactKeys, importContacts } from '../api.js';
 import { useContactWorkspace } from '../hooks/contact-workspace.js';
 
 const STATUS_TONE = { create: 'badge--success', merge: 'badge--info', refused: 'badge--warning', invalid: 'badge--danger' } as const;
@@ -74,7 +74,7 @@ export function ContactImport() {
   const run = useMutation({
     mutationFn: (dryRun: boolean) => importContacts({ csv, dryRun, onDuplicate: policy }),
     onSuccess: (report) => {
-      if (!report.dryRun) void queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      if (!report.dryRun) void queryClient.invalidateQueries({ queryKey: contactKeys.all });
     },
   });
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {

@@ -3,8 +3,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone, type Contact } from '@crm/shared';
 import { ErrorNotice, isApiError, useErrorMessage } from '@crm/shared/ui/index.js';
-import { searchContacts } from '../../contact-search/api.js';
-import { contactKeys, getContact, mergeContacts } from '../api.js';
+import { contactSearchKeys, searchContacts } from '../../contact-search/api.js';
+import { contactKeys, dealKeys, getContact, mergeContacts } from '../api.js';
 import { useContactWorkspace } from '../hooks/contact-workspace.js';
 
 const summary = (contact: Contact) =>
@@ -22,7 +22,8 @@ export function ContactMerge({ id }: { id: string }) {
   const [source, setSource] = useState<Contact | null>(null);
   const target = useQuery({ queryKey: contactKeys.card(id), queryFn: ({ signal }) => getContact(id, signal) });
   const found = useQuery({
-    queryKey: ['contacts', 'search', 'merge', query],
+    // The same request as the console's search, so the two share the cached page.
+    queryKey: contactSearchKeys.query(query, 1),
     queryFn: ({ signal }) => searchContacts(query, 1, signal),
     enabled: query.length > 0,
   });
@@ -30,8 +31,9 @@ export function ContactMerge({ id }: { id: string }) {
     mutationFn: (sourceId: string) => mergeContacts(id, sourceId),
     onSuccess: ({ contact }) => {
       queryClient.setQueryData(contactKeys.card(contact.id), contact);
-      void queryClient.invalidateQueries({ queryKey: ['contacts'] });
-      void queryClient.invalidateQueries({ queryKey: ['deals'] });
+      // The source card is gone and its deals, calls and notes moved: every card, search and deal list may have changed.
+      void queryClient.invalidateQueries({ queryKey: contactKeys.all });
+      void queryClient.invalidateQueries({ queryKey: dealKeys.all });
     },
   });
   const onSearch = (event: FormEvent) => {

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { draftContactFromPop, formatPhone, type ClientLocalTime } from '@crm/shared';
 import { useErrorMessage, useLanguage } from '@crm/shared/ui/index.js';
+import { contactSearchKeys } from '../../contact-search/api.js';
 import { contactKeys, createContact, duplicateOf } from '../../contacts/api.js';
 import { DuplicatePhoneNotice } from '../../contacts/components/duplicate-phone-notice.js';
 import { useCompanySettings } from '../../settings/api.js';
@@ -54,6 +55,8 @@ export function UnknownCallerForm({ number, localTime }: { number: string; local
       }),
     onSuccess: (contact) => {
       queryClient.setQueryData(contactKeys.card(contact.id), contact);
+      // A search already on screen for this number would otherwise still say it is unknown.
+      void queryClient.invalidateQueries({ queryKey: contactSearchKeys.all });
       updatePop(contact);
     },
   });
