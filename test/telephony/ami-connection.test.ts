@@ -95,6 +95,31 @@ describe('the AMI connection', () => {
     await peer.close();
   });
 
+  it('gives up on a peer that accepts the connection but never answers the Login, and tries again', async () => {
+    let connections = 0;
+    const silent = net.createServer((socket) => {
+      connections += 1;
+      // Read and ignore the Login, so the socket sees the client's close.
+      socket.resume();
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { logger, lines } = capturingLogger();
+    const telephony = startTestTelephony({
+      port: (silent.address() as net.AddressInfo).port,
+      connection: db.connection,
+      persist: false,
+      logger,
+      timings: { actionTimeoutMs: 300, backoff: { initialMs: 100, maxMs: 500 } },
+    });
+    await telephony.start();
+    await waitFor(() => connections >= 2, 'a second attempt after the silent one');
+    expect(telephony.status()).toMatchObject({ up: false, detail: 'login not answered' });
+    expect(lines.some((line) => line.msg === 'AMI reconnecting' && line.reason === 'login not answered')).toBe(true);
+    await telephony.stop();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
   it('treats a wrong secret as an error (Asterisk waits 1 s and closes) and retries with backoff', async () => {
     const pbx = await startTestPbx();
     const { logger, lines } = capturingLogger();

@@ -230,13 +230,18 @@ export class AmiConnection {
       socket = createConnection(...args);
       return socket;
     }) as typeof net.createConnection;
+    // Connect and Login share one deadline: a host that drops SYNs would otherwise hold the attempt
+    // for the kernel's connect timeout (about two minutes) before the reconnect even starts.
+    const handshakeTimer = setTimeout(
+      () => this.drop(session, this.state === 'connecting' ? 'connect not answered' : 'login not answered'),
+      this.opts.actionTimeoutMs,
+    );
     try {
       manager.connect(this.opts.port, this.opts.host, () => {
         if (session !== this.session) return;
         this.state = 'authenticating';
-        const loginTimer = setTimeout(() => this.drop(session, 'login not answered'), this.opts.actionTimeoutMs);
         manager.login((error?: unknown) => {
-          clearTimeout(loginTimer);
+          clearTimeout(handshakeTimer);
           if (session !== this.session) return;
           if (error) {
             const message = typeof error === 'object' && error && 'message' in error ? String((error as { message: unknown }).message) : 'login failed';
@@ -258,6 +263,7 @@ export class AmiConnection {
     }
     const captured = socket as net.Socket | null;
     if (!captured) {
+      clearTimeout(handshakeTimer);
       this.scheduleReconnect('could not create a socket');
       return;
     }
