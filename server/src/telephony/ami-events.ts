@@ -98,40 +98,37 @@ function durationSeconds(value: unknown): number | null {
   return num(text);
 }
 
-/** The caller's standard channel snapshot; null when the event carries none (e.g. an originate's DialBegin). */
-function channelOf(frame: AmiFrame): ChannelRef | null {
-  const channel = str(frame.channel);
-  const uniqueid = str(frame.uniqueid);
+/** Where a channel snapshot's fields sit in a frame: plain for the event's channel, `Dest…` for the dialed / member one. */
+const SNAPSHOT_KEYS = {
+  caller: { channel: 'channel', uniqueid: 'uniqueid', linkedid: 'linkedid', state: 'channelstate', callerNum: 'calleridnum', callerName: 'calleridname', connectedNum: 'connectedlinenum', context: 'context', exten: 'exten' },
+  dest: { channel: 'destchannel', uniqueid: 'destuniqueid', linkedid: 'destlinkedid', state: 'destchannelstate', callerNum: 'destcalleridnum', callerName: 'destcalleridname', connectedNum: 'destconnectedlinenum', context: 'destcontext', exten: 'destexten' },
+} as const;
+
+function snapshotOf(frame: AmiFrame, keys: (typeof SNAPSHOT_KEYS)[keyof typeof SNAPSHOT_KEYS]): ChannelRef | null {
+  const channel = str(frame[keys.channel]);
+  const uniqueid = str(frame[keys.uniqueid]);
   if (!channel || !uniqueid || uniqueid === '<unknown>') return null;
   return {
     channel,
     uniqueid,
-    linkedid: str(frame.linkedid) ?? uniqueid,
-    state: num(frame.channelstate) ?? 0,
-    callerNum: nonEmpty(frame.calleridnum),
-    callerName: nonEmpty(frame.calleridname),
-    connectedNum: nonEmpty(frame.connectedlinenum),
-    context: nonEmpty(frame.context),
-    exten: nonEmpty(frame.exten),
+    linkedid: str(frame[keys.linkedid]) ?? uniqueid,
+    state: num(frame[keys.state]) ?? 0,
+    callerNum: nonEmpty(frame[keys.callerNum]),
+    callerName: nonEmpty(frame[keys.callerName]),
+    connectedNum: nonEmpty(frame[keys.connectedNum]),
+    context: nonEmpty(frame[keys.context]),
+    exten: nonEmpty(frame[keys.exten]),
   };
+}
+
+/** The caller's standard channel snapshot; null when the event carries none (e.g. an originate's DialBegin). */
+function channelOf(frame: AmiFrame): ChannelRef | null {
+  return snapshotOf(frame, SNAPSHOT_KEYS.caller);
 }
 
 /** The `Dest…`-prefixed snapshot of the dialed / member channel. */
 function destOf(frame: AmiFrame): ChannelRef | null {
-  const channel = str(frame.destchannel);
-  const uniqueid = str(frame.destuniqueid);
-  if (!channel || !uniqueid || uniqueid === '<unknown>') return null;
-  return {
-    channel,
-    uniqueid,
-    linkedid: str(frame.destlinkedid) ?? uniqueid,
-    state: num(frame.destchannelstate) ?? 0,
-    callerNum: nonEmpty(frame.destcalleridnum),
-    callerName: nonEmpty(frame.destcalleridname),
-    connectedNum: nonEmpty(frame.destconnectedlinenum),
-    context: nonEmpty(frame.destcontext),
-    exten: nonEmpty(frame.destexten),
-  };
+  return snapshotOf(frame, SNAPSHOT_KEYS.dest);
 }
 
 function memberOf(frame: AmiFrame, listItem: boolean): MemberRef | null {
