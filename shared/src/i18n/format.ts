@@ -23,34 +23,61 @@ type DateInput = Date | string | number;
 
 const toDate = (value: DateInput): Date => (value instanceof Date ? value : new Date(value));
 
+/**
+ * Building an Intl formatter costs far more than using one, and the consoles' clocks format the
+ * same few patterns every second: each locale + options pair is built once and reused.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 export interface FormatOptions {
   /** IANA zone; the viewer's own zone when omitted. */
   timeZone?: string;
 }
 
 export function formatTime(value: DateInput, locale: string, { timeZone }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }).format(toDate(value));
+  return dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }).format(toDate(value));
 }
 
 export function formatTimeWithSeconds(value: DateInput, locale: string, { timeZone }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }).format(
+  return dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }).format(
     toDate(value),
   );
 }
 
 export function formatDate(value: DateInput, locale: string, { timeZone }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(toDate(value));
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(toDate(value));
 }
 
 /** Weekday and date, for headers ("Monday, 23 November"). */
 export function formatLongDate(value: DateInput, locale: string, { timeZone }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(
+  return dateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(
     toDate(value),
   );
 }
 
 export function formatDateTime(value: DateInput, locale: string, { timeZone }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone }).format(toDate(value));
+  return dateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone }).format(toDate(value));
 }
 
 /** A call or wait duration as a clock reading: 0:07, 4:05, 1:02:03. Same in every locale. */
@@ -64,7 +91,7 @@ export function formatDuration(totalSeconds: number): string {
 }
 
 export function formatNumber(value: number, locale: string, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(locale, options).format(value);
+  return numberFormat(locale, options).format(value);
 }
 
 /** A list of names joined the way the language does it ("support, sales and vip"). */
