@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useLatest } from './use-latest.js';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -20,8 +21,7 @@ export interface DialogProps {
 export function Dialog({ title, onClose, children, actions, size = 'normal', tone = 'normal' }: DialogProps) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  const onCloseRef = useLatest(onClose);
 
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -51,7 +51,7 @@ export function Dialog({ title, onClose, children, actions, size = 'normal', ton
       root?.removeEventListener('keydown', onKeyDown);
       previous?.focus();
     };
-  }, []);
+  }, [onCloseRef]);
 
   return (
     <div className="dialog-backdrop">

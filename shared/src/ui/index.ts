@@ -18,5 +18,6 @@ export * from './screens.js';
 export * from './session.js';
 export * from './socket.js';
 export * from './use-hotkey.js';
+export * from './use-latest.js';
 export * from './use-now.js';
 export * from './user-menu.js';

@@ -1,6 +1,7 @@
-import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../events.js';
+import { useLatest } from './use-latest.js';
 
 /** The consoles' socket, typed by the one event contract in `shared/`. */
 export type CrmSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -161,10 +162,7 @@ export interface SocketProviderProps {
 
 /** Opens the socket while mounted and shares it, with its connection state, below. */
 export function SocketProvider({ socket: given, onRefused, children }: SocketProviderProps) {
-  const onRefusedRef = useRef(onRefused);
-  useLayoutEffect(() => {
-    onRefusedRef.current = onRefused;
-  });
+  const onRefusedRef = useLatest(onRefused);
   const [value] = useState<SocketContextValue>(() => {
     const socket = given ?? createCrmSocket();
     return { socket, tracker: new ConnectionTracker(socket, (error) => onRefusedRef.current?.(error)) };
@@ -203,10 +201,7 @@ export function useConnectionState(): ConnectionSnapshot {
  */
 export function useSocketEvent<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void {
   const socket = useSocket();
-  const handlerRef = useRef(handler);
-  useLayoutEffect(() => {
-    handlerRef.current = handler;
-  });
+  const handlerRef = useLatest(handler);
   useEffect(() => {
     const listener: Listener = (...args) => (handlerRef.current as unknown as Listener)(...args);
     const events = socket as unknown as LooseEmitter;
@@ -214,16 +209,13 @@ export function useSocketEvent<E extends keyof ServerToClientEvents>(event: E, h
     return () => {
       events.off(event, listener);
     };
-  }, [socket, event]);
+  }, [socket, event, handlerRef]);
 }
 
 /** Runs `handler` each time the socket comes back after a drop (refetch what may have been missed). */
 export function useOnReconnect(handler: () => void): void {
   const socket = useSocket();
-  const handlerRef = useRef(handler);
-  useLayoutEffect(() => {
-    handlerRef.current = handler;
-  });
+  const handlerRef = useLatest(handler);
   useEffect(() => {
     let hasConnected = socket.connected;
     const onConnect = () => {
@@ -235,5 +227,5 @@ export function useOnReconnect(handler: () => void): void {
     return () => {
       events.off('connect', onConnect);
     };
-  }, [socket]);
+  }, [socket, handlerRef]);
 }

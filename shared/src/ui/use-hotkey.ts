@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useLatest } from './use-latest.js';
 
 /** True when a key press belongs to what the user is typing, not to a shortcut. */
 export function isTypingTarget(target: EventTarget | null): boolean {
@@ -15,10 +16,7 @@ const isModalOpen = () => typeof document !== 'undefined' && document.querySelec
  * modifier held, or while a modal dialog is open (the dialog owns the keyboard then).
  */
 export function useHotkey(key: string, handler: (event: KeyboardEvent) => void, { enabled = true }: { enabled?: boolean } = {}): void {
-  const handlerRef = useRef(handler);
-  useLayoutEffect(() => {
-    handlerRef.current = handler;
-  });
+  const handlerRef = useLatest(handler);
   useEffect(() => {
     if (!enabled) return;
     const onKeyDown = (event: KeyboardEvent) => {
@@ -29,5 +27,5 @@ export function useHotkey(key: string, handler: (event: KeyboardEvent) => void, 
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [key, enabled]);
+  }, [key, enabled, handlerRef]);
 }
