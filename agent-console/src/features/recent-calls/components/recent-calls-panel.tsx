@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useMemo } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone, type CallRecord } from '@crm/shared';
-import { EmptyState, ErrorNotice, useFormat, useOnReconnect } from '@crm/shared/ui/index.js';
+import { EmptyState, ErrorNotice, useFormat, useNow, useOnReconnect } from '@crm/shared/ui/index.js';
 import { fetchMyCalls, recentCallsKeys } from '../api.js';
 
-const startOfToday = () => {
-  const day = new Date();
+const startOfDay = (now: Date) => {
+  const day = new Date(now);
   day.setHours(0, 0, 0, 0);
   return day.toISOString();
 };
@@ -18,7 +18,9 @@ export function RecentCallsPanel({ extension }: { extension: string | null }) {
   const { t } = useTranslation();
   const format = useFormat();
   const headingId = useId();
-  const dayStart = useMemo(startOfToday, []);
+  // Checked once a minute, so a console left open over midnight starts the new day's list; the
+  // query key changes only then.
+  const dayStart = startOfDay(useNow(60_000));
   const calls = useQuery({
     queryKey: recentCallsKeys.today(extension ?? '', dayStart),
     queryFn: ({ signal }) => fetchMyCalls(extension ?? '', dayStart, signal),
