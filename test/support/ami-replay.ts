@@ -74,6 +74,24 @@ export function parseBlock(block: string): Frame | null {
   return Object.keys(frame).length > 0 ? frame : null;
 }
 
+/**
+ * Hands each action an AMI client writes to `handle`, parsed as asterisk-manager would parse it,
+ * with its raw block (fake peers in tests answer them).
+ */
+export function onClientActions(socket: net.Socket, handle: (frame: Frame, block: string) => void): void {
+  let buffer = '';
+  socket.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('latin1');
+    let end = buffer.indexOf('\r\n\r\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 4);
+      end = buffer.indexOf('\r\n\r\n');
+      handle(parseBlock(block) ?? {}, block);
+    }
+  });
+}
+
 export interface ReplayServer {
   port: number;
   /** Resolves when every recorded chunk has been written to the current client. */
@@ -143,7 +161,6 @@ export async function startAmiReplay(options: ReplayOptions): Promise<ReplayServ
     current?.destroy();
     current = socket;
     socket.write('Asterisk Call Manager/11.0.0\r\n');
-    let buffer = '';
     let streaming = false;
     let resyncAnswered = 0;
     const startStreaming = () => {
@@ -152,35 +169,28 @@ export async function startAmiReplay(options: ReplayOptions): Promise<ReplayServ
       void stream(socket);
     };
     beginCurrent = startStreaming;
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      let end = buffer.indexOf('\r\n\r\n');
-      while (end >= 0) {
-        const frame = parseBlock(buffer.slice(0, end)) ?? {};
-        buffer = buffer.slice(end + 4);
-        end = buffer.indexOf('\r\n\r\n');
-        const action = String(frame.action ?? '').toLowerCase();
-        const actionId = String(frame.actionid ?? '');
-        if (action === 'login') {
-          socket.write(`Response: Success\r\nActionID: ${actionId}\r\nMessage: Authentication accepted\r\n\r\n`);
-          if (!options.manualStart) setTimeout(startStreaming, 1500).unref();
-        } else if (action === 'ping') {
-          socket.write(`Response: Success\r\nActionID: ${actionId}\r\nPing: Pong\r\nTimestamp: ${(virtual / 1000).toFixed(6)}\r\n\r\n`);
-        } else if (action === 'coreshowchannels' || action === 'queuestatus' || action === 'queuesummary') {
-          const complete = { coreshowchannels: 'CoreShowChannelsComplete', queuestatus: 'QueueStatusComplete', queuesummary: 'QueueSummaryComplete' }[action];
-          const items = action === 'queuestatus' ? idleQueueStatus(actionId) : '';
-          socket.write(
-            `Response: Success\r\nActionID: ${actionId}\r\nEventList: start\r\nMessage: list will follow\r\n\r\n` +
-              items +
-              `Event: ${complete}\r\nActionID: ${actionId}\r\nEventList: Complete\r\nListItems: ${items ? 8 : 0}\r\n\r\n`,
-          );
-          resyncAnswered += 1;
-          if (resyncAnswered >= 3 && !options.manualStart) setTimeout(startStreaming, 20);
-        } else if (action === 'logoff') {
-          socket.end(`Response: Goodbye\r\nActionID: ${actionId}\r\nMessage: Thanks for all the fish.\r\n\r\n`);
-        } else if (action) {
-          socket.write(`Response: Success\r\nActionID: ${actionId}\r\nMessage: Accepted by the replay\r\n\r\n`);
-        }
+    onClientActions(socket, (frame) => {
+      const action = String(frame.action ?? '').toLowerCase();
+      const actionId = String(frame.actionid ?? '');
+      if (action === 'login') {
+        socket.write(`Response: Success\r\nActionID: ${actionId}\r\nMessage: Authentication accepted\r\n\r\n`);
+        if (!options.manualStart) setTimeout(startStreaming, 1500).unref();
+      } else if (action === 'ping') {
+        socket.write(`Response: Success\r\nActionID: ${actionId}\r\nPing: Pong\r\nTimestamp: ${(virtual / 1000).toFixed(6)}\r\n\r\n`);
+      } else if (action === 'coreshowchannels' || action === 'queuestatus' || action === 'queuesummary') {
+        const complete = { coreshowchannels: 'CoreShowChannelsComplete', queuestatus: 'QueueStatusComplete', queuesummary: 'QueueSummaryComplete' }[action];
+        const items = action === 'queuestatus' ? idleQueueStatus(actionId) : '';
+        socket.write(
+          `Response: Success\r\nActionID: ${actionId}\r\nEventList: start\r\nMessage: list will follow\r\n\r\n` +
+            items +
+            `Event: ${complete}\r\nActionID: ${actionId}\r\nEventList: Complete\r\nListItems: ${items ? 8 : 0}\r\n\r\n`,
+        );
+        resyncAnswered += 1;
+        if (resyncAnswered >= 3 && !options.manualStart) setTimeout(startStreaming, 20);
+      } else if (action === 'logoff') {
+        socket.end(`Response: Goodbye\r\nActionID: ${actionId}\r\nMessage: Thanks for all the fish.\r\n\r\n`);
+      } else if (action) {
+        socket.write(`Response: Success\r\nActionID: ${actionId}\r\nMessage: Accepted by the replay\r\n\r\n`);
       }
     });
     socket.on('error', () => undefined);

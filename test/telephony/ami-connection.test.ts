@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallRepository } from '../../server/src/calls/call.repository.js';
-import { loadServerBytes, parseBlock } from '../support/ami-replay.js';
+import { loadServerBytes, onClientActions } from '../support/ami-replay.js';
 import { startTestDatabase, startTestPbx, startTestTelephony, waitFor, type TestDatabase } from '../support/pbx.js';
 
 let db: TestDatabase;
@@ -33,26 +33,17 @@ async function startFakePeer(options: { answerPing: boolean; afterLogin?: (socke
   const server = net.createServer((socket) => {
     connections += 1;
     socket.write('Asterisk Call Manager/11.0.0\r\n');
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      let end = buffer.indexOf('\r\n\r\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 4);
-        end = buffer.indexOf('\r\n\r\n');
-        written.push(block);
-        const frame = parseBlock(block) ?? {};
-        const action = String(frame.action ?? '').toLowerCase();
-        const id = String(frame.actionid ?? '');
-        if (action === 'login') {
-          socket.write(`Response: Success\r\nActionID: ${id}\r\nMessage: Authentication accepted\r\n\r\n`);
-          options.afterLogin?.(socket);
-        } else if (action === 'ping' && options.answerPing) {
-          socket.write(`Response: Success\r\nActionID: ${id}\r\nPing: Pong\r\nTimestamp: 1.0\r\n\r\n`);
-        } else if (['coreshowchannels', 'queuestatus', 'queuesummary'].includes(action)) {
-          socket.write(`Response: Success\r\nActionID: ${id}\r\nEventList: start\r\n\r\nEvent: Done${action}Complete\r\nActionID: ${id}\r\nEventList: Complete\r\nListItems: 0\r\n\r\n`);
-        }
+    onClientActions(socket, (frame, block) => {
+      written.push(block);
+      const action = String(frame.action ?? '').toLowerCase();
+      const id = String(frame.actionid ?? '');
+      if (action === 'login') {
+        socket.write(`Response: Success\r\nActionID: ${id}\r\nMessage: Authentication accepted\r\n\r\n`);
+        options.afterLogin?.(socket);
+      } else if (action === 'ping' && options.answerPing) {
+        socket.write(`Response: Success\r\nActionID: ${id}\r\nPing: Pong\r\nTimestamp: 1.0\r\n\r\n`);
+      } else if (['coreshowchannels', 'queuestatus', 'queuesummary'].includes(action)) {
+        socket.write(`Response: Success\r\nActionID: ${id}\r\nEventList: start\r\n\r\nEvent: Done${action}Complete\r\nActionID: ${id}\r\nEventList: Complete\r\nListItems: 0\r\n\r\n`);
       }
     });
     socket.on('error', () => undefined);
@@ -192,33 +183,25 @@ describe('the AMI connection', () => {
   it('reads an older Asterisk: LF-only lines, a QueueStatus without EventList: start, legacy events and Response: Follows', async () => {
     const server = net.createServer((socket) => {
       socket.write('Asterisk Call Manager/1.3\n');
-      let buffer = '';
-      socket.on('data', (chunk) => {
-        buffer += chunk.toString('latin1');
-        let end = buffer.indexOf('\r\n\r\n');
-        while (end >= 0) {
-          const frame = parseBlock(buffer.slice(0, end)) ?? {};
-          buffer = buffer.slice(end + 4);
-          end = buffer.indexOf('\r\n\r\n');
-          const id = String(frame.actionid ?? '');
-          const action = String(frame.action ?? '').toLowerCase();
-          if (action === 'login') {
-            socket.write(`Response: Success\nActionID: ${id}\nMessage: Authentication accepted\n\nEvent: FullyBooted\nPrivilege: system,all\nStatus: Fully Booted\n\n`);
-            // Asterisk 11 names and a CLI answer the CRM never asked for.
-            socket.write('Event: Join\nPrivilege: call,all\nChannel: SIP/trunk-0001\nCallerID: 123\nQueue: support\nPosition: 1\nCount: 1\nUniqueid: 1413884970.1\n\n');
-            socket.write('Response: Follows\nPrivilege: Command\nActionID: someone-else\nNo such command\n--END COMMAND--\n\n');
-          } else if (action === 'queuestatus') {
-            socket.write(
-              `Response: Success\nActionID: ${id}\nMessage: Queue status will follow\n\n` +
-                `Event: QueueParams\nQueue: support\nMax: 0\nStrategy: ringall\nCalls: 0\nHoldtime: 3\nTalkTime: 303\nCompleted: 60\nAbandoned: 5\nServiceLevel: 0\nServicelevelPerf: 0.0\nWeight: 0\nActionID: ${id}\n\n` +
-                `Event: QueueMember\nQueue: support\nName: Agent 1001\nLocation: SIP/1001\nStateInterface: SIP/1001\nMembership: dynamic\nPenalty: 0\nCallsTaken: 2\nLastCall: 1413884970\nStatus: 1\nPaused: 1\nActionID: ${id}\n\n` +
-                `Event: QueueStatusComplete\nActionID: ${id}\n\n`,
-            );
-          } else if (action === 'queuesummary' || action === 'coreshowchannels') {
-            socket.write(`Response: Success\nActionID: ${id}\n\nEvent: ${action === 'queuesummary' ? 'QueueSummaryComplete' : 'CoreShowChannelsComplete'}\nActionID: ${id}\nEventList: Complete\nListItems: 0\n\n`);
-          } else if (action === 'ping') {
-            socket.write(`Response: Success\nActionID: ${id}\nPing: Pong\n\n`);
-          }
+      onClientActions(socket, (frame) => {
+        const id = String(frame.actionid ?? '');
+        const action = String(frame.action ?? '').toLowerCase();
+        if (action === 'login') {
+          socket.write(`Response: Success\nActionID: ${id}\nMessage: Authentication accepted\n\nEvent: FullyBooted\nPrivilege: system,all\nStatus: Fully Booted\n\n`);
+          // Asterisk 11 names and a CLI answer the CRM never asked for.
+          socket.write('Event: Join\nPrivilege: call,all\nChannel: SIP/trunk-0001\nCallerID: 123\nQueue: support\nPosition: 1\nCount: 1\nUniqueid: 1413884970.1\n\n');
+          socket.write('Response: Follows\nPrivilege: Command\nActionID: someone-else\nNo such command\n--END COMMAND--\n\n');
+        } else if (action === 'queuestatus') {
+          socket.write(
+            `Response: Success\nActionID: ${id}\nMessage: Queue status will follow\n\n` +
+              `Event: QueueParams\nQueue: support\nMax: 0\nStrategy: ringall\nCalls: 0\nHoldtime: 3\nTalkTime: 303\nCompleted: 60\nAbandoned: 5\nServiceLevel: 0\nServicelevelPerf: 0.0\nWeight: 0\nActionID: ${id}\n\n` +
+              `Event: QueueMember\nQueue: support\nName: Agent 1001\nLocation: SIP/1001\nStateInterface: SIP/1001\nMembership: dynamic\nPenalty: 0\nCallsTaken: 2\nLastCall: 1413884970\nStatus: 1\nPaused: 1\nActionID: ${id}\n\n` +
+              `Event: QueueStatusComplete\nActionID: ${id}\n\n`,
+          );
+        } else if (action === 'queuesummary' || action === 'coreshowchannels') {
+          socket.write(`Response: Success\nActionID: ${id}\n\nEvent: ${action === 'queuesummary' ? 'QueueSummaryComplete' : 'CoreShowChannelsComplete'}\nActionID: ${id}\nEventList: Complete\nListItems: 0\n\n`);
+        } else if (action === 'ping') {
+          socket.write(`Response: Success\nActionID: ${id}\nPing: Pong\n\n`);
         }
       });
       socket.on('error', () => undefined);
