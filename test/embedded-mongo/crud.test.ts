@@ -148,6 +148,26 @@ describe('CRUD', () => {
     expect(await coll.updateOne({ a: 1 }, { $set: { a: 1 } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
 
+  it('fails an operator that cannot apply to the stored field instead of acknowledging a no-op', async () => {
+    const coll = db.collection('typed');
+    const { insertedId } = await coll.insertOne({ n: 1, s: 'text', list: [1, 2] });
+    const codeOf = async (update: object) => ((await coll.updateOne({ _id: insertedId }, update).catch((e: unknown) => e)) as { code?: number }).code;
+    expect(await codeOf({ $inc: { s: 1 } })).toBe(14);
+    expect(await codeOf({ $inc: { n: 'one' } })).toBe(14);
+    expect(await codeOf({ $mul: { s: 2 } })).toBe(14);
+    expect(await codeOf({ $push: { n: 3 } })).toBe(2);
+    expect(await codeOf({ $addToSet: { s: 'x' } })).toBe(2);
+    expect(await codeOf({ $pull: { n: 1 } })).toBe(2);
+    expect(await codeOf({ $pop: { s: 1 } })).toBe(14);
+    expect(await codeOf({ $set: { 's.inner': 1 } })).toBe(28);
+    expect(await codeOf({ $set: { 'list.inner': 1 } })).toBe(28);
+    expect(await codeOf({ $set: { n: 2 }, $unset: { n: 1 } })).toBe(40);
+    expect(await coll.findOne({ _id: insertedId }, { projection: { _id: 0 } })).toEqual({ n: 1, s: 'text', list: [1, 2] });
+    expect(await codeOf({ $inc: { n: 1, missing: 2 }, $push: { list: 3, fresh: 'a' } })).toBeUndefined();
+    expect(await codeOf({ $set: { 'list.5': 9 } })).toBeUndefined();
+    expect(await coll.findOne({ _id: insertedId }, { projection: { _id: 0 } })).toEqual({ n: 2, s: 'text', list: [1, 2, 3, null, null, 9], missing: 2, fresh: ['a'] });
+  });
+
   it('creates a missing collection for an upsert only, not for updates that matched nothing', async () => {
     expect(await db.collection('ghost').updateMany({}, { $set: { a: 1 } })).toMatchObject({ matchedCount: 0 });
     expect(await db.collection('ghost').findOneAndUpdate({ a: 1 }, { $set: { a: 2 } })).toBeNull();

@@ -14,6 +14,8 @@ export const ErrorCodes = {
   IllegalOperation: 20,
   InvalidBSON: 22,
   NamespaceNotFound: 26,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
   IndexNotFound: 27,
   CursorNotFound: 43,
   NamespaceExists: 48,

@@ -7,6 +7,7 @@ import { deserialize, serialize } from 'bson';
 import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import { MongoCommandError } from '../errors.js';
 import { forEachAndedCondition } from './and-conditions.js';
+import { checkUpdateTargets } from './update-targets.js';
 import { compareValues, getPathValue, isPlainObject, parseSort, sortBy, type Doc } from './bson-order.js';
 
 export type UpdateSpec = Doc | Doc[];
@@ -34,11 +35,15 @@ export function applyUpdate(original: Doc, update: UpdateSpec, { arrayFilters, f
   if (Array.isArray(update)) return applyPipeline(doc, update);
   const pushOrdering: PushOrdering[] = [];
   const modifier = prepareModifier(doc, update, isInsert, pushOrdering);
+  checkUpdateTargets(doc, modifier);
   if (Object.keys(modifier).length > 0) {
     try {
       mingoUpdate(doc, modifier, arrayFilters, filter, { cloneMode: 'copy' });
     } catch (error) {
       if (error instanceof Error && error.message.includes('immutable field')) throw immutableId();
+      if (error instanceof Error && error.message.includes('would create a conflict')) {
+        throw new MongoCommandError('ConflictingUpdateOperators', error.message.replace(/^u/, 'U'));
+      }
       throw error;
     }
   }
