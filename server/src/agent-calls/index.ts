@@ -12,8 +12,6 @@ import { agentCallsSocket } from './agent-calls.socket.js';
 import { startAgentPushes } from './agent-pushes.js';
 import { createDialer, type Dialer } from './dialer.js';
 
-export { currentCallOf } from './agent-calls.socket.js';
-
 export interface AgentCalls {
   socket: SocketRegistrar;
   /** Subscribes to telephony; call once the app is built. */

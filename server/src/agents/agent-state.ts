@@ -147,7 +147,7 @@ export class AgentBoard {
 }
 
 /** On a call or ringing beats wrap-up, wrap-up beats paused (the supervisor needs to see the call); no queue = offline. */
-export function deriveState(agent: { queues: Map<string, { paused: boolean; pauseReason: string | null }>; activity: DeviceActivity; wrapUp?: boolean }): {
+function deriveState(agent: { queues: Map<string, { paused: boolean; pauseReason: string | null }>; activity: DeviceActivity; wrapUp?: boolean }): {
   state: AgentState;
   pauseReason: string | null;
 } {

@@ -55,8 +55,6 @@ export type PbxEvent =
   | { kind: 'list-complete'; at: number; actionId: string | null; name: string }
   | { kind: 'fully-booted'; at: number };
 
-export type PbxEventKind = PbxEvent['kind'];
-
 /** Why a frame was skipped; the connection logs each reason once. */
 export type FrameProblem = { reason: string; detail?: string };
 

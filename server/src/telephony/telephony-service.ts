@@ -14,7 +14,7 @@ import { createAgentMatcher, memberExtension, type AgentMatcher } from './agent-
 import { AmiActionError, AmiConnection, type AmiFields, type AmiListResult } from './ami-connection.js';
 import { normalizeAmiEvent, type AmiFrame, type PbxEvent } from './ami-events.js';
 import type { BackoffPolicy } from './backoff.js';
-import { CallModel, explainOriginateReason, type CallEffect, type CallState, type OriginateOutcome } from './call-state.js';
+import { CallModel, type CallEffect, type CallState, type OriginateOutcome } from './call-state.js';
 import { toE164 } from './phone-number.js';
 
 export interface TelephonyOptions {
@@ -623,4 +623,3 @@ function toAppError(error: unknown): AppError {
   return new AppError('TELEPHONY_FAILED', { message: 'The phone system request failed', status: 502, cause: error });
 }
 
-export { explainOriginateReason };
