@@ -233,6 +233,13 @@ describe('query operators', () => {
     expect(withArrays).toEqual([10, [5, 1]]);
   });
 
+  it('sorts by $natural in insertion order, forwards or backwards', async () => {
+    const natural = async (direction: 1 | -1) =>
+      (await db.collection('ops').find({ n: { $lte: 4 } }).sort({ $natural: direction }).toArray()).map((d) => d.n as number);
+    expect(await natural(1)).toEqual([1, 2, 3, 4]);
+    expect(await natural(-1)).toEqual([4, 3, 2, 1]);
+  });
+
   it('returns distinct values, unwinding arrays', async () => {
     expect((await db.collection('ops').distinct('tags')).sort()).toEqual(['a', 'b']);
     expect(await db.collection('ops').distinct('sub.x', { n: { $lt: 3 } })).toEqual([1, 2]);

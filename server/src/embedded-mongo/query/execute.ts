@@ -6,7 +6,7 @@
 import { Query } from 'mingo';
 import type { Collection } from '../storage/collection.js';
 import type { StoredRecord } from '../storage/secondary-index.js';
-import { parseSort, sortBy, type Doc } from './bson-order.js';
+import { isPlainObject, parseSort, sortBy, type Doc } from './bson-order.js';
 import { candidates, planQuery, type Plan } from './planner.js';
 import { compileSimpleFilter } from './simple-filter.js';
 
@@ -39,15 +39,18 @@ export interface ExecutionStats {
 export function findRecords(collection: Collection | undefined, options: FindOptions, stats?: ExecutionStats): StoredRecord[] {
   const { filter = {}, sort, skip = 0, limit = 0 } = options;
   if (!collection) return [];
-  const spec = parseSort(sort);
-  const plan = planQuery(collection, filter, spec);
+  // `$natural` is insertion order (MongoDB: a collection scan, backwards for -1), not a field.
+  const natural = isPlainObject(sort) && sort.$natural !== undefined ? (Number(sort.$natural) < 0 ? -1 : 1) : undefined;
+  const spec = parseSort(sort).filter(([path]) => path !== '$natural');
+  const plan: Plan = natural ? { kind: 'collection' } : planQuery(collection, filter, spec);
   const matches = compileFilter(filter);
   const isOrdered = spec.length === 0 || (plan.kind === 'index' && plan.providesSort);
   // In index order (or with no sort) the scan can stop as soon as the page is full.
   const stopAfter = isOrdered && limit > 0 ? skip + limit : Infinity;
   const found: StoredRecord[] = [];
   let examined = 0;
-  for (const rec of candidates(collection, plan)) {
+  const scanned = natural === -1 ? [...collection.byId.values()].reverse() : candidates(collection, plan);
+  for (const rec of scanned) {
     examined += 1;
     if (!matches(rec.doc)) continue;
     found.push(rec);
