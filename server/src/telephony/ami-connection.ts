@@ -72,6 +72,8 @@ interface Pending {
 
 type ConnectionState = 'idle' | 'connecting' | 'authenticating' | 'up' | 'stopped';
 
+const MAX_REMEMBERED_REASONS = 500;
+
 export class AmiConnection {
   private state: ConnectionState = 'idle';
   private manager: AsteriskManagerInstance | null = null;
@@ -148,10 +150,15 @@ export class AmiConnection {
     this.teardown('stopped');
   }
 
-  /** Logs a problem once per distinct reason (the stream can repeat one forever). */
+  /**
+   * Logs a problem once per distinct reason (the stream can repeat one forever). The memory of
+   * reasons is bounded: when it is full it starts over, so a reason may be logged again after 500
+   * others, but never once per frame.
+   */
   problem(reason: string, detail?: Record<string, unknown>): void {
     if (this.loggedReasons.has(reason)) return;
-    if (this.loggedReasons.size < 500) this.loggedReasons.add(reason);
+    if (this.loggedReasons.size >= MAX_REMEMBERED_REASONS) this.loggedReasons.clear();
+    this.loggedReasons.add(reason);
     this.opts.logger.warn({ reason, ...detail }, `AMI: skipped input (${reason})`);
   }
 
