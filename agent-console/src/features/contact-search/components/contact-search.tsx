@@ -133,7 +133,15 @@ export function ContactSearch() {
                     ? t('agent.search.foundCapped', { count: results.data.total })
                     : t('agent.search.found', { count: results.data.total })}
                 </p>
-                <button type="button" className="button button--small" onClick={close}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => {
+                    close();
+                    // The button goes away with the results: keep the keyboard in the search field.
+                    inputRef.current?.focus();
+                  }}
+                >
                   {t('common.close')}
                 </button>
               </div>

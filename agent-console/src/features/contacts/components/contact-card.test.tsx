@@ -143,4 +143,19 @@ describe('contact cards', () => {
     await waitFor(() => expect(within(contactPanel()).getByRole('list', { name: 'Timeline' }).textContent).toContain('Prefers calls after lunch'));
     expect(api.requests).toContainEqual({ method: 'POST', path: `/api/contacts/${IVAN.id}/notes`, body: { text: 'Prefers calls after lunch' } });
   });
+
+  it('keeps the keyboard in the card area when a search result opens a card, and in the search field when the results close', async () => {
+    renderConsole([]);
+    const search = screen.getByRole('searchbox', { name: 'Search contacts' });
+    fireEvent.change(search, { target: { value: '2001122' } });
+    fireEvent.submit(search.closest('form')!);
+    fireEvent.click(await screen.findByRole('button', { name: 'Close' }));
+    expect(document.activeElement).toBe(search);
+
+    fireEvent.submit(search.closest('form')!);
+    const result = await screen.findByRole('button', { name: /Ivan Petrov/ });
+    result.focus();
+    fireEvent.click(result);
+    await waitFor(() => expect(document.activeElement).toBe(within(contactPanel()).getByRole('heading', { name: 'Contact card' })));
+  });
 });

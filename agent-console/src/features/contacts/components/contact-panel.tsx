@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '@crm/shared/ui/index.js';
 import { useContactWorkspace } from '../hooks/contact-workspace.js';
@@ -12,10 +12,18 @@ export function ContactPanel() {
   const { t } = useTranslation();
   const headingId = useId();
   const { view, openCard, close } = useContactWorkspace();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // The control that opened a card (a search result, a form's Save) usually disappears with it, which
+  // drops the keyboard focus on the page itself: continue from this panel instead. Focus that is
+  // still somewhere (a field the form focused, the agent typing elsewhere) is left where it is.
+  useEffect(() => {
+    if (view.kind === 'none') return;
+    if (document.activeElement === null || document.activeElement === document.body) headingRef.current?.focus();
+  }, [view]);
   return (
     <section className="panel contact-panel" aria-labelledby={headingId}>
       <header className="panel__header">
-        <h2 className="panel__title" id={headingId}>
+        <h2 className="panel__title" id={headingId} ref={headingRef} tabIndex={-1}>
           {view.kind === 'new' ? t('agent.contacts.newTitle') : t('agent.contacts.heading')}
         </h2>
       </header>
