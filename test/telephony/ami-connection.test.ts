@@ -27,7 +27,7 @@ function capturingLogger() {
 }
 
 /** A hand-driven AMI peer: accepts Login, records what the client wrote, answers Ping unless told not to. */
-async function startFakePeer(options: { answerPing: boolean; afterLogin?: (socket: net.Socket) => void }) {
+async function startFakePeer(options: { answerPing: boolean; afterLogin?: (socket: net.Socket) => void; refuseLists?: boolean }) {
   const written: string[] = [];
   let connections = 0;
   const server = net.createServer((socket) => {
@@ -42,6 +42,8 @@ async function startFakePeer(options: { answerPing: boolean; afterLogin?: (socke
         options.afterLogin?.(socket);
       } else if (action === 'ping' && options.answerPing) {
         socket.write(`Response: Success\r\nActionID: ${id}\r\nPing: Pong\r\nTimestamp: 1.0\r\n\r\n`);
+      } else if (['coreshowchannels', 'queuestatus', 'queuesummary'].includes(action) && options.refuseLists) {
+        socket.write(`Response: Error\r\nActionID: ${id}\r\nMessage: Permission denied\r\n\r\n`);
       } else if (['coreshowchannels', 'queuestatus', 'queuesummary'].includes(action)) {
         socket.write(`Response: Success\r\nActionID: ${id}\r\nEventList: start\r\n\r\nEvent: Done${action}Complete\r\nActionID: ${id}\r\nEventList: Complete\r\nListItems: 0\r\n\r\n`);
       }
@@ -176,6 +178,24 @@ describe('the AMI connection', () => {
     await telephony.start();
     await waitFor(async () => (await createCallRepository(db.connection).findByLinkedid('1799000000.1'))?.active === false, 'the stale call to be closed');
     expect(await createCallRepository(db.connection).findByLinkedid('1799000000.1')).toMatchObject({ queue: 'support', result: 'abandoned', endedDuringOutage: true });
+    await telephony.stop();
+    await peer.close();
+  });
+
+  it('keeps calls up when the PBX refuses the resync lists (an AMI user without the right), and says why', async () => {
+    const caller = 'Channel: PJSIP/trunk-00000078\r\nChannelState: 6\r\nCallerIDNum: +79009998866\r\nUniqueid: 1799000001.1\r\nLinkedid: 1799000001.1\r\n';
+    const peer = await startFakePeer({
+      answerPing: true,
+      refuseLists: true,
+      afterLogin: (socket) => socket.write(`Event: Newchannel\r\n${caller}\r\nEvent: QueueCallerJoin\r\n${caller}Queue: support\r\nPosition: 1\r\nCount: 1\r\n\r\n`),
+    });
+    const { logger, lines } = capturingLogger();
+    const telephony = startTestTelephony({ port: peer.port, connection: db.connection, persist: false, resyncIntervalMs: 300, logger });
+    await telephony.start();
+    await waitFor(() => lines.filter((line) => String(line.msg).startsWith('AMI resync failed')).length >= 3, 'three refused resyncs');
+    expect(telephony.activeCalls()).toMatchObject([{ id: '1799000001.1', queue: 'support', active: true }]);
+    expect(String(lines.find((line) => String(line.msg).startsWith('AMI resync failed'))?.err)).toMatch(/refused .*Permission denied/);
+    await expect(telephony.queueStatus()).rejects.toMatchObject({ code: 'TELEPHONY_REJECTED' });
     await telephony.stop();
     await peer.close();
   });

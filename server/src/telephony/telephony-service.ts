@@ -362,12 +362,21 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     }
     return out;
   };
+  /**
+   * A list action's result. A refusal (an AMI user without the right to list) is an error, never an
+   * empty list: an empty channel list would close every call, an empty QueueStatus log every agent out.
+   */
+  const list = async (fields: AmiFields, timeoutMs?: number): Promise<AmiListResult> => {
+    const result = await ami.listAction(fields, timeoutMs);
+    if (!result.ok) throw rejected(fields, result.message);
+    return result;
+  };
   const resync = async () => {
     const requestedAt = now();
     const [channels, status, summary] = await Promise.all([
-      ami.listAction({ action: 'CoreShowChannels' }, 30_000),
-      ami.listAction({ action: 'QueueStatus' }, 30_000),
-      ami.listAction({ action: 'QueueSummary' }, 30_000),
+      list({ action: 'CoreShowChannels' }, 30_000),
+      list({ action: 'QueueStatus' }, 30_000),
+      list({ action: 'QueueSummary' }, 30_000),
     ]);
     const at = now();
     const channelEvents = normalizeItems(channels, at).filter((event): event is Extract<PbxEvent, { kind: 'channel-snapshot' }> => event.kind === 'channel-snapshot');
@@ -428,7 +437,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     try {
       const response = await ami.action(fields);
       metrics?.amiActions.inc({ action, result: response.ok ? 'ok' : 'rejected' });
-      if (!response.ok) throw new AppError('TELEPHONY_REJECTED', { message: `The PBX refused ${String(fields.action)}: ${response.message ?? 'no reason given'}`, status: 409 });
+      if (!response.ok) throw rejected(fields, response.message);
     } catch (error) {
       if (!(error instanceof AppError)) metrics?.amiActions.inc({ action, result: error instanceof AmiActionError ? error.code : 'failed' });
       throw toAppError(error);
@@ -525,8 +534,8 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     async queueStatus(input = {}) {
       try {
         const [status, summary] = await Promise.all([
-          ami.listAction({ action: 'QueueStatus', queue: input.queue }),
-          ami.listAction({ action: 'QueueSummary', queue: input.queue }),
+          list({ action: 'QueueStatus', queue: input.queue }),
+          list({ action: 'QueueSummary', queue: input.queue }),
         ]);
         const at = now();
         const queues = new Map<string, QueueSnapshot>();
@@ -556,7 +565,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     },
     async coreShowChannels() {
       try {
-        const result = await ami.listAction({ action: 'CoreShowChannels' });
+        const result = await list({ action: 'CoreShowChannels' });
         const at = now();
         return normalizeItems(result, at).flatMap((event) =>
           event.kind === 'channel-snapshot'
@@ -612,6 +621,10 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     },
   };
   return service;
+}
+
+function rejected(fields: AmiFields, message: string | null): AppError {
+  return new AppError('TELEPHONY_REJECTED', { message: `The PBX refused ${String(fields.action)}: ${message ?? 'no reason given'}`, status: 409 });
 }
 
 function toAppError(error: unknown): AppError {
