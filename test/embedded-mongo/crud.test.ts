@@ -219,6 +219,11 @@ describe('query operators', () => {
     expect(doc).toEqual({ s: 'alpha', sub: { x: 1 } });
     const without = await db.collection('ops').findOne({ n: 2 }, { projection: { items: 0, _id: 0, tags: 0 } });
     expect(without).toEqual({ n: 2, s: 'beta', sub: { x: 2 } });
+    const positional = await db.collection('ops').findOne({ 'items.k': 'r' }, { projection: { 'items.$': 1 } });
+    expect(Object.entries(positional ?? {}).slice(1)).toEqual([['items', [{ k: 'r', q: 9 }]]]);
+    expect(Object.keys(positional ?? {})[0]).toBe('_id');
+    const mixed = await db.collection('ops').findOne({}, { projection: { s: 1, tags: 0 } }).catch((e: unknown) => e);
+    expect(mixed).toMatchObject({ code: 31254 });
   });
 
   it('sorts mixed types in BSON order and arrays by their extreme element', async () => {

@@ -31,6 +31,8 @@ export const ErrorCodes = {
   OperationFailed: 96,
   NotImplemented: 238,
   Location16755: 16755,
+  Location31253: 31253,
+  Location31254: 31254,
   Location51024: 51024,
   DuplicateKey: 11000,
   BSONObjectTooLarge: 10334,

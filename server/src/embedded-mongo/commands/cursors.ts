@@ -25,6 +25,8 @@ interface OpenCursor {
 export interface CursorOptions {
   batchSize?: unknown;
   projection?: unknown;
+  /** The query the documents matched, for a positional (`field.$`) projection. */
+  filter?: Doc;
   singleBatch?: unknown;
   noCursorTimeout?: unknown;
 }
@@ -44,7 +46,7 @@ export class CursorRegistry {
       namespace,
       docs,
       position: 0,
-      project: compileProjection(options.projection),
+      project: compileProjection(options.projection, options.filter),
       lastUsed: Date.now(),
       isImmortal: options.noCursorTimeout === true,
     };

@@ -15,8 +15,9 @@ function countField(command: Doc, field: string): number {
 
 const find: CommandHandler = (command, context) => {
   const name = collectionName(command);
+  const filter = optionalDoc(command, 'filter') ?? {};
   const docs = findDocuments(findCollection(context, name), {
-    filter: optionalDoc(command, 'filter') ?? {},
+    filter,
     sort: optionalDoc(command, 'sort'),
     skip: countField(command, 'skip'),
     limit: countField(command, 'limit'),
@@ -24,6 +25,7 @@ const find: CommandHandler = (command, context) => {
   return context.cursors.start(namespaceOf(context, name), docs, {
     batchSize: command.batchSize,
     projection: command.projection,
+    filter,
     singleBatch: command.singleBatch,
     noCursorTimeout: command.noCursorTimeout,
   });

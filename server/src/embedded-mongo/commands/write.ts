@@ -5,7 +5,7 @@
  */
 import { calculateObjectSize, ObjectId, serialize } from 'bson';
 import { MongoCommandError, toErrorReply } from '../errors.js';
-import { isPlainObject, type Doc } from '../query/bson-order.js';
+import { idFirst, isPlainObject, type Doc } from '../query/bson-order.js';
 import { findRecords } from '../query/execute.js';
 import { applyUpdate, isReplacement, seedFromFilter, type UpdateSpec } from '../query/update.js';
 import type { Collection } from '../storage/collection.js';
@@ -50,10 +50,7 @@ function checkDocumentSize(doc: Doc): void {
 
 /** MongoDB stores `_id` first, generating an ObjectId when the client sent none. */
 function withId(doc: Doc): Doc {
-  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
-  if (Object.keys(doc)[0] === '_id') return doc;
-  const { _id, ...rest } = doc;
-  return { _id, ...rest };
+  return doc._id === undefined ? { _id: new ObjectId(), ...doc } : idFirst(doc);
 }
 
 function validateForInsert(doc: Doc): void {
@@ -180,7 +177,7 @@ const findAndModify: CommandHandler = (command, context) => {
   const filter = optionalDoc(command, 'query') ?? {};
   const projection = optionalDoc(command, 'fields');
   const [rec] = findRecords(collection, { filter, sort: optionalDoc(command, 'sort'), limit: 1 });
-  const project = compileProjection(projection);
+  const project = compileProjection(projection, filter);
   const present = (doc: Doc | undefined) => (doc ? project(doc) : null);
 
   if (command.remove === true) {

@@ -232,6 +232,13 @@ function collect(value: unknown, parts: string[], i: number, out: unknown[], emp
   out.push(undefined);
 }
 
+/** The document with `_id` as its first field, as MongoDB stores and returns it. */
+export function idFirst(doc: Doc): Doc {
+  if (!('_id' in doc) || Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
 /** The value at a dotted path without array expansion (for `_id` and simple reads). */
 export function getPathValue(doc: unknown, path: string): unknown {
   let current: unknown = doc;

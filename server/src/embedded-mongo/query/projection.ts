@@ -4,7 +4,8 @@
  * compiled once per cursor rather than once per document.
  */
 import { Query } from 'mingo';
-import { isPlainObject, type Doc } from './bson-order.js';
+import { MongoCommandError } from '../errors.js';
+import { idFirst, isPlainObject, type Doc } from './bson-order.js';
 
 export type Projector = (doc: Doc) => Doc;
 
@@ -43,10 +44,32 @@ function simpleProjector(projection: Doc): Projector | undefined {
   };
 }
 
-export function compileProjection(projection: unknown): Projector {
+/** Refuses a projection that mixes inclusion and exclusion (other than of `_id`), with MongoDB's codes. */
+function checkNotMixed(projection: Doc): void {
+  let isInclusion: boolean | undefined;
+  for (const [field, value] of Object.entries(projection)) {
+    const include = typeof value === 'number' ? value !== 0 : typeof value === 'boolean' ? value : undefined;
+    if (field === '_id' || include === undefined) continue;
+    isInclusion ??= include;
+    if (include === isInclusion) continue;
+    throw include
+      ? new MongoCommandError('Location31253', `Cannot do inclusion on field ${field} in exclusion projection`)
+      : new MongoCommandError('Location31254', `Cannot do exclusion on field ${field} in inclusion projection`);
+  }
+}
+
+/**
+ * A projector for `find`/`findAndModify`. `filter` is the query the documents matched: the
+ * positional projection `field.$` picks the array element that query matched.
+ */
+export function compileProjection(projection: unknown, filter: Doc = {}): Projector {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0) return identity;
   const simple = simpleProjector(projection);
   if (simple) return simple;
-  const query = new Query({}, {});
-  return (doc) => (query.find([doc], projection).all()[0] ?? {}) as Doc;
+  checkNotMixed(projection);
+  const isPositional = Object.keys(projection).some((field) => field.endsWith('.$'));
+  const query = new Query(isPositional ? filter : {}, {});
+  // mingo appends `_id`; MongoDB returns it first, as stored.
+  return (doc) => idFirst((query.find([doc], projection).all()[0] ?? {}) as Doc);
 }
+

@@ -8,7 +8,7 @@ import { update as mingoUpdate, updateOne as mingoUpdateOne } from 'mingo';
 import { MongoCommandError } from '../errors.js';
 import { forEachAndedCondition } from './and-conditions.js';
 import { checkUpdateTargets } from './update-targets.js';
-import { compareValues, getPathValue, isPlainObject, parseSort, sortBy, type Doc } from './bson-order.js';
+import { compareValues, getPathValue, idFirst, isPlainObject, parseSort, sortBy, type Doc } from './bson-order.js';
 
 export type UpdateSpec = Doc | Doc[];
 
@@ -142,11 +142,6 @@ function immutableId(): MongoCommandError {
   return new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
 }
 
-function idFirst(doc: Doc): Doc {
-  if (!('_id' in doc) || Object.keys(doc)[0] === '_id') return doc;
-  const { _id, ...rest } = doc;
-  return { _id, ...rest };
-}
 
 /**
  * The document an upsert starts from: the filter's equality conditions (including inside
