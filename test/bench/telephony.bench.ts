@@ -16,7 +16,7 @@ import pino from 'pino';
 import AsteriskManager from 'asterisk-manager';
 import { AgentBoard, deviceActivityFromStatus } from '../../server/src/agents/agent-state.js';
 import { startPbxSimulator } from '../../server/src/pbx-simulator/index.js';
-import { createAgentMatcher } from '../../server/src/telephony/agent-identity.js';
+import { createAgentMatcher, memberExtension } from '../../server/src/telephony/agent-identity.js';
 import { AmiConnection } from '../../server/src/telephony/ami-connection.js';
 import { normalizeAmiEvent, type AmiFrame } from '../../server/src/telephony/ami-events.js';
 import { CallModel } from '../../server/src/telephony/call-state.js';
@@ -130,7 +130,7 @@ function createHandlers(sampleTimes: boolean) {
     if (result.ok) {
       const event = result.event;
       if (event.kind === 'member-status') {
-        const extension = matchAgent(event.member.iface) ?? matchAgent(event.member.memberName);
+        const extension = memberExtension(matchAgent, event.member);
         if (extension) board.membership({ extension, queue: event.member.queue, device: deviceActivityFromStatus(event.status), paused: event.paused, pauseReason: event.pausedReason }, event.at);
       } else {
         model.apply(event);
