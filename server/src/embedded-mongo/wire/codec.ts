@@ -124,7 +124,7 @@ function decodeOpQuery(message: Buffer, header: MessageHeader): CommandRequest {
 
 let nextRequestId = 1;
 
-function frame(opCode: number, responseTo: number, payload: Buffer[]): Buffer {
+function frame(opCode: number, responseTo: number, payload: Uint8Array[]): Buffer {
   const header = Buffer.alloc(HEADER_SIZE);
   const length = HEADER_SIZE + payload.reduce((sum, part) => sum + part.length, 0);
   header.writeInt32LE(length, 0);
@@ -136,7 +136,8 @@ function frame(opCode: number, responseTo: number, payload: Buffer[]): Buffer {
 
 /** A reply in the same protocol the request used. */
 export function encodeReply(request: Pick<CommandRequest, 'header' | 'isLegacy'>, reply: Document): Buffer {
-  const doc = Buffer.from(serialize(reply, { ignoreUndefined: true }));
+  // Framed by one copy (the concat below); wrapping the encoding in Buffer.from would copy it twice.
+  const doc = serialize(reply, { ignoreUndefined: true });
   if (request.isLegacy) {
     const prefix = Buffer.alloc(20);
     prefix.writeInt32LE(0, 0); // responseFlags
