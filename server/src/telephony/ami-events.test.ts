@@ -44,6 +44,12 @@ describe('normalising AMI events', () => {
     expect(normalizeAmiEvent({ event: 'AgentCalled', queue: 'support', channel: 'X', uniqueid: '1.1' }, 0)).toEqual({ ok: false, problem: { reason: 'AgentCalled without Interface/MemberName' } });
   });
 
+  it('skips without a log line the agent-class events the CRM asks for but has no use for', () => {
+    for (const name of ['AgentDump', 'QueueMemberPenalty', 'QueueMemberRinginuse']) {
+      expect(normalizeAmiEvent({ event: name, queue: 'support', interface: 'Local/1001@agents/n' }, 0)).toEqual({ ok: false, problem: null });
+    }
+  });
+
   it('survives a repeated header (asterisk-manager gives an array) by taking the first value', () => {
     const result = normalizeAmiEvent({ event: 'Hangup', channel: ['SIP/1-1', 'SIP/1-2'], uniqueid: '1.1', linkedid: '1.1', cause: '16' }, 0);
     expect(result).toMatchObject({ ok: true, event: { kind: 'hangup', ch: { channel: 'SIP/1-1' }, cause: 16 } });

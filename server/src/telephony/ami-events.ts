@@ -352,6 +352,6 @@ const KNOWN_UNUSED = new Set([
   'SuccessfulAuth', 'InvalidPassword', 'ChallengeSent', 'RequestBadFormat', 'FailedACL', 'InvalidAccountID',
   'Shutdown', 'Reload', 'ExtensionStatus', 'PeerStatus', 'ContactStatus', 'Registry', 'RTCPSent', 'RTCPReceived',
   'NewAccountCode', 'Rename', 'Hold', 'Unhold', 'DTMFBegin', 'DTMFEnd', 'UserEvent', 'AgentLogin',
-  'AgentLogoff', 'ChanSpyStart', 'ChanSpyStop', 'AttendedTransfer', 'BlindTransfer', 'Pickup', 'MixMonitorStart',
+  'AgentLogoff', 'AgentDump', 'QueueMemberPenalty', 'QueueMemberRinginuse', 'ChanSpyStart', 'ChanSpyStop', 'AttendedTransfer', 'BlindTransfer', 'Pickup', 'MixMonitorStart',
   'MixMonitorStop', 'QueueCallerJoinAnnounce', 'CEL', 'Status', 'StatusComplete', 'DeviceStateListComplete',
 ]);
