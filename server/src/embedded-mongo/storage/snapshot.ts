@@ -95,9 +95,14 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
     records.appendDocument({ collections: captures.length, documents }, TAG_END);
     await drain();
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    // A failed compaction is retried with a new sequence number: leaving its partial file would
+    // pile one up per retry, on a disk that may be failing because it is full.
+    await fs.promises.rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   await fs.promises.rename(temp, file);
   // Make the rename itself durable before the caller deletes the files this snapshot replaces.
   const directory = await fs.promises.open(path.dirname(file), 'r');

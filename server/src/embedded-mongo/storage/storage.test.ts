@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage, type OpenStorage } from './storage.js';
 import { CorruptFileError } from './record-file.js';
+import { writeSnapshot } from './snapshot.js';
 import { removeExpired } from './ttl-monitor.js';
 
 const logger = pino({ level: 'silent' });
@@ -178,6 +179,16 @@ describe('journal and recovery', () => {
     expect(reopened.store.getCollection('crm', 'calls')?.count).toBe(7);
     expect(fs.existsSync(path.join(dir, 'snapshot-00000009.bson.tmp'))).toBe(false);
     await reopened.close();
+  });
+
+  it('removes its partial file when writing a snapshot fails', async () => {
+    const dir = tempDir();
+    const circular: Record<string, unknown> = { _id: 2 };
+    circular.self = circular;
+    const capture = { db: 'crm', name: 'calls', uuid: 1, options: {}, docs: [{ _id: 1 }, circular], offsets: [0, 0], records: [], indexes: [] };
+    const file = path.join(dir, 'snapshot-00000002.bson');
+    await expect(writeSnapshot(file, [capture])).rejects.toThrow();
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('waits for fsync when asked (j: true) and resolves every waiter of one group commit', async () => {
