@@ -22,7 +22,7 @@ import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import type { CallRecord, CallRingingPayload, ServerToClientEvents } from '@crm/shared';
 import { contactModel } from '../../server/src/contacts/contact.model.js';
-import { contactSearchKeys } from '../../server/src/contacts/contact-search.js';
+import { searchFields } from '../../server/src/contacts/contact-search.js';
 import { createContactsService } from '../../server/src/contacts/contacts.service.js';
 import { seedDemoContacts } from '../../server/src/contacts/demo-contacts.js';
 import { startPbxSimulator } from '../../server/src/pbx-simulator/index.js';
@@ -133,7 +133,7 @@ async function measure(connection: mongoose.Connection): Promise<void> {
       const phones = [phoneOf(index)];
       const now = new Date();
       docs.push({
-        name, company, email: null, phones, searchKeys: contactSearchKeys({ name, company, email: null, phones }),
+        name, company, email: null, phones, ...searchFields({ name, company, email: null, phones }),
         address: null, city: 'Moscow', country: 'RU', region: null, segment: 'C', vip: false, tags: [], customFields: {},
         leadSource: null, ownerId: null, managerIds: [], timeZone: { zone: 'Europe/Moscow', source: 'number', candidates: ['Europe/Moscow'] },
         createdAt: now, updatedAt: now,

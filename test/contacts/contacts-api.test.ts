@@ -1,7 +1,8 @@
 import type { Contact, ErrorBody, ImportContactsReport, ListContactsResponse, TimelineItem } from '@crm/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactModel } from '../../server/src/contacts/contact.model.js';
-import { contactSearchKeys } from '../../server/src/contacts/contact-search.js';
+import { searchFields } from '../../server/src/contacts/contact-search.js';
+import { createContactRepository } from '../../server/src/contacts/contact.repository.js';
 import { demoQueuesSeeder, demoUsersSeeder } from '../../server/src/seed/seed.js';
 import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
@@ -86,7 +87,7 @@ describe('contact cards over HTTP', () => {
     const docs = Array.from({ length: 1005 }, (_, index) => {
       const name = `Broadword Client ${String(index).padStart(4, '0')}`;
       const phones = [`+7812${String(3000000 + index)}`];
-      return { name, company: null, email: null, phones, searchKeys: contactSearchKeys({ name, company: null, email: null, phones }), createdAt: now, updatedAt: now };
+      return { name, company: null, email: null, phones, ...searchFields({ name, company: null, email: null, phones }), createdAt: now, updatedAt: now };
     });
     await contactModel(server.connection).collection.insertMany(docs);
     const found = await call<ListContactsResponse>(agent, 'GET', '/api/contacts?q=broadword&pageSize=3');
@@ -95,6 +96,17 @@ describe('contact cards over HTTP', () => {
     const narrow = await call<ListContactsResponse>(agent, 'GET', '/api/contacts?q=broadword%200042');
     expect(narrow.body).toMatchObject({ total: 1, isTotalCapped: false });
     expect(narrow.body.items[0]?.name).toBe('Broadword Client 0042');
+  });
+
+  it('rebuilds the search keys of cards stored in an older format at start', async () => {
+    const now = new Date();
+    // Version 1 stored phone suffixes as bare digits and had no searchVersion.
+    await contactModel(server.connection).collection.insertOne({
+      name: 'Legacy Card', company: null, email: null, phones: ['+78126667788'], searchKeys: ['legacy', 'card', '7788', '6667788'], createdAt: now, updatedAt: now,
+    });
+    await createContactRepository(server.connection).ready();
+    const found = await call<ListContactsResponse>(agent, 'GET', '/api/contacts?q=666-77-88');
+    expect(found.body.items.map((contact) => contact.name)).toEqual(['Legacy Card']);
   });
 
   it('keeps a zone typed by hand and lists candidates for an ambiguous number', async () => {

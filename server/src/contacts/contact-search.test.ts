@@ -13,19 +13,20 @@ describe('contact search keys', () => {
     expect(keys).toEqual(expect.arrayContaining(['иван', 'петров', 'елкин', 'ural', 'steel', 'llc', 'ivan@uralsteel.ru']));
   });
 
-  it('holds trailing digit runs of each phone', () => {
-    expect(keys).toEqual(expect.arrayContaining(['1122', '2001122', '3432001122', '73432001122']));
+  it('holds trailing digit runs of each phone, marked apart from words', () => {
+    expect(keys).toEqual(expect.arrayContaining(['#1122', '#2001122', '#3432001122', '#73432001122']));
+    expect(keys).not.toContain('1122');
   });
 });
 
 describe('contact search filter', () => {
   it('looks a complete number in any format up by its E.164 digits', () => {
-    expect(contactSearchFilter('8 343 200-11-22', 'RU')).toEqual({ searchKeys: '73432001122' });
-    expect(contactSearchFilter('+7 (343) 2001122', 'RU')).toEqual({ searchKeys: '73432001122' });
+    expect(contactSearchFilter('8 343 200-11-22', 'RU')).toEqual({ searchKeys: '#73432001122' });
+    expect(contactSearchFilter('+7 (343) 2001122', 'RU')).toEqual({ searchKeys: '#73432001122' });
   });
 
   it('looks a fragment up by its digits', () => {
-    expect(contactSearchFilter('200-11-22', 'RU')).toEqual({ searchKeys: '2001122' });
+    expect(contactSearchFilter('200-11-22', 'RU')).toEqual({ searchKeys: '#2001122' });
   });
 
   it('matches every typed word by prefix as an index range on one key, longest word last', () => {
@@ -46,7 +47,7 @@ describe('contact search filter', () => {
 
   it('looks digit words up as exact keys', () => {
     expect(contactSearchFilter('Steel 2001122', 'RU')).toEqual({
-      $and: [{ searchKeys: { $elemMatch: { $gte: 'steel', $lt: 'steel\uffff' } } }, { searchKeys: '2001122' }],
+      $and: [{ searchKeys: { $elemMatch: { $gte: 'steel', $lt: 'steel\uffff' } } }, { searchKeys: { $in: ['2001122', '#2001122'] } }],
     });
   });
 

@@ -2,9 +2,14 @@ import { MIN_PHONE_FRAGMENT_DIGITS, phoneFragmentDigits, phoneSearchKeys, type C
 
 /**
  * Contact search without scanning: every card stores `searchKeys` (a multikey index) holding its
- * name/company/e-mail words in lower case and the trailing digit runs of its phones. A word is
- * found by prefix (an anchored regex uses the index), a phone fragment by exact key.
+ * name/company/e-mail words in lower case and, marked with `#`, the trailing digit runs of its
+ * phones. A word is found by prefix (an index range), a phone fragment by exact key. The `#` keeps
+ * phone keys out of word ranges: "42" as a word must not walk every number ending in 42….
  */
+
+/** Bumped when the key format changes; cards with an older version get their keys rebuilt. */
+export const SEARCH_KEYS_VERSION = 2;
+const PHONE_KEY = '#';
 
 export interface SearchableContact {
   name: string;
@@ -27,8 +32,13 @@ export function wordsOf(text: string | null): string[] {
 export function contactSearchKeys({ name, company, email, phones }: SearchableContact): string[] {
   const keys = new Set<string>([...wordsOf(name), ...wordsOf(company)]);
   if (email) keys.add(email.toLowerCase());
-  for (const phone of phones) for (const key of phoneSearchKeys(phone)) keys.add(key);
+  for (const phone of phones) for (const key of phoneSearchKeys(phone)) keys.add(`${PHONE_KEY}${key}`);
   return [...keys];
+}
+
+/** The stored search fields of a card. */
+export function searchFields(contact: SearchableContact): { searchKeys: string[]; searchVersion: number } {
+  return { searchKeys: contactSearchKeys(contact), searchVersion: SEARCH_KEYS_VERSION };
 }
 
 export type SearchFilter = Record<string, unknown>;
@@ -45,7 +55,7 @@ const PREFIX_END = '\uffff';
  */
 export function contactSearchFilter(q: string, defaultCountry: CountryCode): SearchFilter {
   const digits = phoneFragmentDigits(q, defaultCountry);
-  if (digits) return { searchKeys: digits };
+  if (digits) return { searchKeys: `${PHONE_KEY}${digits}` };
   const words = [...new Set(wordsOf(q))];
   if (words.length === 0) return { searchKeys: { $in: [] } };
   const isExact = (word: string) => /^\d+$/.test(word) && word.length >= MIN_PHONE_FRAGMENT_DIGITS;
@@ -58,6 +68,7 @@ export function contactSearchFilter(q: string, defaultCountry: CountryCode): Sea
     const elem = { searchKeys: { $elemMatch: range } };
     return exact.length > 0 ? [elem] : [{ searchKeys: range }, elem];
   });
-  clauses.push(...exact.map((word) => ({ searchKeys: word })));
+  // A long digit word may be a word of the name ("Client 1042") or the end of a phone.
+  clauses.push(...exact.map((word) => ({ searchKeys: { $in: [word, `${PHONE_KEY}${word}`] } })));
   return clauses.length === 1 ? (clauses[0] as SearchFilter) : { $and: clauses };
 }

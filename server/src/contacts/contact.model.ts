@@ -10,6 +10,8 @@ export interface ContactDocument {
   phones: string[];
   /** Lower-case words and phone digit suffixes (see contact-search.ts). */
   searchKeys: string[];
+  /** Format of `searchKeys`; older cards are rebuilt at start. */
+  searchVersion: number;
   address: string | null;
   city: string | null;
   country: string | null;
@@ -42,6 +44,7 @@ const contactSchema = new Schema<ContactDocument>(
     email: { type: String, default: null },
     phones: { type: [String], required: true },
     searchKeys: { type: [String], default: [] },
+    searchVersion: { type: Number, default: 0 },
     address: { type: String, default: null },
     city: { type: String, default: null },
     country: { type: String, default: null },

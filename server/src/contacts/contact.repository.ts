@@ -1,7 +1,7 @@
 import { formatPhone, type Contact, type ContactNote, type ContactRef } from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
 import { AppError } from '../http/app-error.js';
-import { contactSearchKeys } from './contact-search.js';
+import { SEARCH_KEYS_VERSION, searchFields } from './contact-search.js';
 import { contactModel, contactNoteModel, type ContactDocument, type ContactNoteDocument } from './contact.model.js';
 
 /** What a card holds, as the service decided it (phones normalised, zone inferred, fields validated). */
@@ -104,7 +104,7 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 function stored(record: ContactRecord): Omit<ContactDocument, '_id' | 'createdAt' | 'updatedAt'> {
-  return { ...record, searchKeys: contactSearchKeys(record) };
+  return { ...record, ...searchFields(record) };
 }
 
 export function createContactRepository(connection: Connection): ContactRepository {
@@ -112,8 +112,22 @@ export function createContactRepository(connection: Connection): ContactReposito
   const Notes = contactNoteModel(connection);
   let indexes: Promise<void> | null = null;
 
+  /** Cards written with an older search-key format get their keys rebuilt (once, at start). */
+  async function upgradeSearchKeys(): Promise<void> {
+    for (;;) {
+      const stale = await Contacts.find({ searchVersion: { $ne: SEARCH_KEYS_VERSION } }, { name: 1, company: 1, email: 1, phones: 1 })
+        .limit(1000)
+        .lean<Pick<ContactDocument, '_id' | 'name' | 'company' | 'email' | 'phones'>[]>();
+      if (stale.length === 0) return;
+      await Contacts.bulkWrite(
+        stale.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: searchFields(doc) } } })),
+        { ordered: false },
+      );
+    }
+  }
+
   const ready = () => {
-    indexes ??= Promise.all([Contacts.init(), Notes.init()]).then(() => undefined);
+    indexes ??= Promise.all([Contacts.init(), Notes.init()]).then(upgradeSearchKeys);
     return indexes;
   };
 
@@ -164,6 +178,7 @@ export function createContactRepository(connection: Connection): ContactReposito
       if (tag) filter.tags = tag;
       if (ownerId) filter.ownerId = ownerId;
       if (search) {
+        await ready();
         const matches = await Contacts.find(filter, { _id: 1, name: 1 })
           .limit(MAX_SEARCH_MATCHES + 1)
           .lean<{ _id: unknown; name: string }[]>();
