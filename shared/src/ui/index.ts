@@ -17,6 +17,7 @@ export * from './require-session.js';
 export * from './screens.js';
 export * from './session.js';
 export * from './socket.js';
+export * from './use-document-title.js';
 export * from './use-hotkey.js';
 export * from './use-latest.js';
 export * from './use-now.js';

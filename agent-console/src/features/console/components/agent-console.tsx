@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '@crm/shared';
-import { AppHeader, MAIN_CONTENT_ID, sessionKeys, SocketProvider, type CrmSocket } from '@crm/shared/ui/index.js';
+import { AppHeader, MAIN_CONTENT_ID, sessionKeys, SocketProvider, useDocumentTitle, type CrmSocket } from '@crm/shared/ui/index.js';
 import { AgentStatusBar } from '../../agent-status/components/agent-status-bar.js';
 import { ContactSearch } from '../../contact-search/components/contact-search.js';
 import { ContactPanel } from '../../contacts/components/contact-panel.js';
@@ -17,9 +16,7 @@ import { RecentCallsPanel } from '../../recent-calls/components/recent-calls-pan
 function Workspace({ user }: { user: User }) {
   const { t } = useTranslation();
   const current = useCurrentCall(user.extension);
-  useEffect(() => {
-    document.title = `${t('app.agentConsole')} · ${user.displayName}`;
-  }, [t, user.displayName]);
+  useDocumentTitle(t('app.agentConsole'), user.displayName);
   return (
     <div className="app">
       <AppHeader title={t('app.agentConsole')} user={user}>

@@ -11,6 +11,7 @@ import {
   login,
   rememberLanguage,
   sessionKeys,
+  useDocumentTitle,
   useErrorMessage,
   useLanguage,
   useMe,
@@ -49,9 +50,7 @@ export function LoginPage() {
     if (me.data && !signIn.isSuccess) goTo(destinationAfterLogin(me.data.role, nextParam()), { replace: true });
   }, [me.data, signIn.isSuccess]);
 
-  useEffect(() => {
-    document.title = `${t('login.title')} · ${t('app.name')}`;
-  }, [t]);
+  useDocumentTitle(t('login.title'), t('app.name'));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

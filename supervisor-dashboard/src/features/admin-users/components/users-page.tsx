@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '@crm/shared';
 import { LANGUAGE_AUTONYMS } from '@crm/shared/i18n/index.js';
-import { EmptyState, MAIN_CONTENT_ID, useErrorMessage } from '@crm/shared/ui/index.js';
+import { EmptyState, MAIN_CONTENT_ID, useDocumentTitle, useErrorMessage } from '@crm/shared/ui/index.js';
 import { listUsers, updateUser, userKeys } from '../api.js';
 import { UserForm } from './user-form.js';
 
@@ -25,9 +25,7 @@ export function UsersPage() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: userKeys.all }),
   });
 
-  useEffect(() => {
-    document.title = `${t('admin.users.heading')} · ${t('app.name')}`;
-  }, [t]);
+  useDocumentTitle(t('admin.users.heading'), t('app.name'));
 
   const close = () => {
     setEditing({ kind: 'none' });

@@ -1,6 +1,6 @@
-import { useEffect, useId } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AGENT_STATE_TONE, ElapsedTime, EmptyState, MAIN_CONTENT_ID, useFormat } from '@crm/shared/ui/index.js';
+import { AGENT_STATE_TONE, ElapsedTime, EmptyState, MAIN_CONTENT_ID, useDocumentTitle, useFormat } from '@crm/shared/ui/index.js';
 import { SystemStatusPanel } from '../../system-status/components/system-status-panel.js';
 import { useAgentBoard } from '../hooks/use-agent-board.js';
 
@@ -62,9 +62,7 @@ function AgentsPanel() {
 export function LiveBoard() {
   const { t } = useTranslation();
   const headingId = useId();
-  useEffect(() => {
-    document.title = `${t('dashboard.live.heading')} · ${t('app.name')}`;
-  }, [t]);
+  useDocumentTitle(t('dashboard.live.heading'), t('app.name'));
   return (
     <main className="page" id={MAIN_CONTENT_ID} tabIndex={-1} aria-labelledby={headingId}>
       <h1 className="page__title" id={headingId}>

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone } from '@crm/shared';
-import { EmptyState, ErrorNotice, MAIN_CONTENT_ID, useFormat } from '@crm/shared/ui/index.js';
+import { EmptyState, ErrorNotice, MAIN_CONTENT_ID, useDocumentTitle, useFormat } from '@crm/shared/ui/index.js';
 import { fetchCalls, reportKeys, type CallsPeriod } from '../api.js';
 
 const localDay = (date: Date) =>
@@ -20,9 +20,7 @@ export function ReportsPage() {
   const [period, setPeriod] = useState<CallsPeriod>(draft);
   const calls = useQuery({ queryKey: reportKeys.calls(period), queryFn: ({ signal }) => fetchCalls(period, signal) });
 
-  useEffect(() => {
-    document.title = `${t('dashboard.reports.heading')} · ${t('app.name')}`;
-  }, [t]);
+  useDocumentTitle(t('dashboard.reports.heading'), t('app.name'));
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
