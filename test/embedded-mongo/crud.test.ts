@@ -103,6 +103,12 @@ describe('CRUD', () => {
     expect(raw?.nested).toEqual({ deep: [1, { a: null }] });
   });
 
+  it('stores $-prefixed field names on insert, as MongoDB 5.0+ permits', async () => {
+    const coll = db.collection('dollars');
+    const { insertedId } = await coll.insertOne({ $price: 50, quantity: 30, location: { $db: 'novels' } });
+    expect(await coll.findOne({ _id: insertedId })).toEqual({ _id: insertedId, $price: 50, quantity: 30, location: { $db: 'novels' } });
+  });
+
   it('reports a duplicate _id as E11000', async () => {
     const dup = db.collection('dup_ids');
     await dup.insertOne({ _id: 'same' as never });

@@ -53,11 +53,9 @@ function withId(doc: Doc): Doc {
   return doc._id === undefined ? { _id: new ObjectId(), ...doc } : idFirst(doc);
 }
 
+/** Since MongoDB 5.0 inserts (and upserts) may store `$`-prefixed field names, so only `_id` and size are checked. */
 function validateForInsert(doc: Doc): void {
   if (Array.isArray(doc._id)) throw new MongoCommandError('InvalidIdField', `The '_id' value cannot be of type array`);
-  for (const key of Object.keys(doc)) {
-    if (key.startsWith('$')) throw new MongoCommandError('BadValue', `Document can't have $ prefixed field names: ${key}`);
-  }
   checkDocumentSize(doc);
 }
 
