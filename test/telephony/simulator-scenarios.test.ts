@@ -148,5 +148,7 @@ describe('the simulator’s version of the recorded scenarios', () => {
     await telephony.queuePause({ extension: '1001', paused: false });
     await waitFor(() => telephony.agentState('1001')?.state === 'ready', '1001 unpaused');
     await expect(telephony.originate({ extension: '1001', number: 'not a number' })).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
+    await expect(telephony.queueAdd({ extension: '1003', queue: 'sales\r\nAction: Hangup' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+    expect(telephony.agentState('1003')?.queues).toEqual(['sales', 'support']);
   });
 });

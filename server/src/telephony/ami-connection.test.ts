@@ -9,6 +9,17 @@ function connectionWithLog() {
   return { connection, messages };
 }
 
+describe('actions', () => {
+  it('refuses a value with a line break, which would smuggle another header or action to the PBX', async () => {
+    const { connection } = connectionWithLog();
+    await expect(connection.action({ action: 'QueueRemove', queue: 'support\r\n\r\nAction: Originate', interface: 'Local/1001@agents/n' })).rejects.toMatchObject({
+      code: 'invalid',
+      message: 'queue: must not contain a line break',
+    });
+    await expect(connection.listAction({ action: 'QueueStatus', queue: 'sales\nMember: x' })).rejects.toMatchObject({ code: 'invalid' });
+  });
+});
+
 describe('skipped AMI input in the log', () => {
   it('says once why input was skipped, however often the PBX repeats it', () => {
     const { connection, messages } = connectionWithLog();

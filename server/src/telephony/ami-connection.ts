@@ -55,7 +55,7 @@ export interface AmiListResult extends AmiResponse {
 export class AmiActionError extends Error {
   constructor(
     message: string,
-    readonly code: 'timeout' | 'disconnected' | 'rejected',
+    readonly code: 'timeout' | 'disconnected' | 'rejected' | 'invalid',
   ) {
     super(message);
   }
@@ -179,6 +179,10 @@ export class AmiConnection {
   }
 
   private send(fields: AmiFields, list: boolean, timeoutMs = this.opts.actionTimeoutMs): Promise<AmiListResult> {
+    // asterisk-manager writes values as they are: a line break would end the header and start
+    // another (a queue name that carries `\r\nAction: Originate`). Refused here, for every action.
+    const broken = headerWithLineBreak(fields);
+    if (broken) return Promise.reject(new AmiActionError(`${broken}: must not contain a line break`, 'invalid'));
     const manager = this.manager;
     if (!manager || this.state !== 'up') {
       return Promise.reject(new AmiActionError('AMI is not connected', 'disconnected'));
@@ -408,4 +412,12 @@ export class AmiConnection {
     }, delay);
     this.reconnectTimer.unref();
   }
+}
+
+function headerWithLineBreak(fields: AmiFields): string | null {
+  for (const [key, value] of Object.entries(fields)) {
+    const values = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.entries(value).flat() : [value];
+    if (values.some((item) => typeof item === 'string' && /[\r\n]/.test(item))) return key;
+  }
+  return null;
 }

@@ -631,6 +631,7 @@ function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof AmiActionError) {
     if (error.code === 'timeout') return new AppError('TELEPHONY_TIMEOUT', { message: 'The phone system did not answer in time', status: 504, cause: error });
+    if (error.code === 'invalid') return AppError.validation(error.message);
     return new AppError('TELEPHONY_UNAVAILABLE', { message: 'The phone system is not connected', status: 503, cause: error });
   }
   return new AppError('TELEPHONY_FAILED', { message: 'The phone system request failed', status: 502, cause: error });
