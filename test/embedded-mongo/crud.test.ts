@@ -242,6 +242,12 @@ describe('query operators', () => {
     expect(desc).toEqual([10]);
     const withArrays = (await coll.find({ v: { $in: [10, 5] } }).sort({ v: -1 }).toArray()).map((d) => d.v);
     expect(withArrays).toEqual([10, [5, 1]]);
+    // An empty array sorts below null and missing, with or without an index on the field.
+    await coll.insertOne({ v: [] });
+    const lowest = async () => (await coll.find({}, { projection: { _id: 0 } }).sort({ v: 1 }).limit(1).toArray())[0];
+    expect(await lowest()).toEqual({ v: [] });
+    await coll.createIndex({ v: 1 });
+    expect(await lowest()).toEqual({ v: [] });
   });
 
   it('sorts by $natural in insertion order, forwards or backwards', async () => {

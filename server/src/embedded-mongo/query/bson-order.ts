@@ -249,9 +249,13 @@ export function getPathValue(doc: unknown, path: string): unknown {
   return current;
 }
 
-/** The key a sort uses for one document: arrays sort by their smallest (asc) or largest (desc) element. */
+/**
+ * The key a sort uses for one document: arrays sort by their smallest (asc) or largest (desc)
+ * element, and an empty array sorts below null and missing fields (as in MongoDB, and as the
+ * index keys already order it).
+ */
 export function sortKeyOf(doc: Doc, path: string, direction: 1 | -1): unknown {
-  const values = getPathValues(doc, path);
+  const values = getPathValues(doc, path, EMPTY_ARRAY_KEY);
   let best = values[0];
   for (let i = 1; i < values.length; i += 1) {
     const diff = compareValues(values[i], best);
