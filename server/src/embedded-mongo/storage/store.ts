@@ -88,18 +88,33 @@ export class Store {
     if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
     const rec = collection.insert(doc);
     // `d` first: its bytes then sit at a fixed offset in the journal record (see JournalWriter).
-    this.sink.record({ d: doc, o: 'put', db: collection.dbName, c: collection.name }, rec);
+    this.journal({ d: doc, o: 'put', db: collection.dbName, c: collection.name }, rec, () => collection.remove(rec));
     return rec;
   }
 
   replace(collection: Collection, rec: StoredRecord, doc: Doc): void {
+    const previous = rec.doc;
     collection.replace(rec, doc);
-    this.sink.record({ d: doc, o: 'put', db: collection.dbName, c: collection.name }, rec);
+    this.journal({ d: doc, o: 'put', db: collection.dbName, c: collection.name }, rec, () => collection.replace(rec, previous));
   }
 
   remove(collection: Collection, rec: StoredRecord): void {
     collection.remove(rec);
-    this.sink.record({ o: 'del', db: collection.dbName, c: collection.name, id: rec.doc._id });
+    this.journal({ o: 'del', db: collection.dbName, c: collection.name, id: rec.doc._id }, undefined, () => collection.insert(rec.doc));
+  }
+
+  /**
+   * Journals a document change already applied in memory; if the journal refuses it (a write
+   * error, a document it cannot encode), the change is undone so memory never holds what
+   * recovery would not replay, and the client gets the error.
+   */
+  private journal(change: ChangeRecord, rec: StoredRecord | undefined, undo: () => void): void {
+    try {
+      this.sink.record(change, rec);
+    } catch (error) {
+      undo();
+      throw error;
+    }
   }
 
   /** Applies a catalog change in memory, then journals it. */
