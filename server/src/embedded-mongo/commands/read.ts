@@ -67,7 +67,11 @@ const distinct: CommandHandler = (command, context) => {
 
 const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$listSessions', '$collStats', '$indexStats', '$search']);
 
-/** Documents feeding a pipeline: a leading `$match` (and `$sort`/`$limit`) is served by the planner. */
+/**
+ * Documents feeding a pipeline: a leading `$match` is served by the planner (an index instead of
+ * a scan); the stage stays in the pipeline, so mingo re-applies it, which is harmless. Later
+ * `$sort`/`$limit` stages run in mingo.
+ */
 function pipelineSource(context: CommandContext, name: string, pipeline: Doc[]): Doc[] {
   const collection = findCollection(context, name);
   const first = pipeline[0];
