@@ -1,10 +1,10 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_COMPANY_SETTINGS, type Contact, type TimelineItem } from '@crm/shared';
-import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
+import { buildUser, type fakeServer } from '@crm/shared/ui/testing/render.js';
 import { startTestSocketServer, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
 import { buildCall, buildContact } from '../../../testing/builders.js';
-import { AgentConsole } from '../../console/components/agent-console.js';
+import { NO_CALLS_TODAY, openCardFromSearch, renderAgentConsole } from '../../../testing/console.js';
 
 const IVAN = buildContact({ customFields: { inn: '6658000000' } });
 const settings = {
@@ -19,7 +19,7 @@ describe('contact cards', () => {
   let server: TestSocketServer;
   const user = buildUser();
   const baseRoutes = [
-    { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
+    NO_CALLS_TODAY,
     { path: '/api/settings', body: { settings } },
     { path: '/api/contacts', body: { items: [IVAN], total: 1, isTotalCapped: false, page: 1, pageSize: 10 } },
     { path: `/api/contacts/${IVAN.id}`, body: { contact: IVAN } },
@@ -35,21 +35,10 @@ describe('contact cards', () => {
     await server.stop();
   });
 
-  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => {
-    const api = fakeServer([...routes, ...baseRoutes]);
-    vi.stubGlobal('fetch', api.fetch);
-    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
-    return api;
-  };
+  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => renderAgentConsole({ server, user, routes: [...routes, ...baseRoutes] });
   const contactPanel = () => screen.getByRole('region', { name: /Contact card|New contact/ });
 
-  const openIvan = async () => {
-    const search = screen.getByRole('searchbox', { name: 'Search contacts' });
-    fireEvent.change(search, { target: { value: '2001122' } });
-    fireEvent.submit(search.closest('form')!);
-    fireEvent.click(await screen.findByRole('button', { name: /Ivan Petrov/ }));
-    await within(contactPanel()).findByRole('heading', { name: /Ivan Petrov/ });
-  };
+  const openIvan = () => openCardFromSearch('2001122', 'Ivan Petrov');
 
   it('refuses a duplicate phone, names the card that has it and opens that card in one click', async () => {
     const api = renderConsole([

@@ -1,10 +1,10 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Deal, ImportContactsReport } from '@crm/shared';
-import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
+import { buildUser, type fakeServer } from '@crm/shared/ui/testing/render.js';
 import { startTestSocketServer, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
 import { buildContact, buildDeal } from '../../../testing/builders.js';
-import { AgentConsole } from '../../console/components/agent-console.js';
+import { NO_CALLS_TODAY, openCardFromSearch, renderAgentConsole } from '../../../testing/console.js';
 
 const IVAN = buildContact();
 const DUPLICATE = buildContact({ id: '66a000000000000000000002', name: 'I. Petrov', company: null, phones: ['+79161234567'] });
@@ -13,7 +13,7 @@ describe('deals, CSV import and merge on the contact card', () => {
   let server: TestSocketServer;
   const user = buildUser();
   const baseRoutes = [
-    { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
+    NO_CALLS_TODAY,
     { path: '/api/contacts', body: { items: [IVAN, DUPLICATE], total: 2, isTotalCapped: false, page: 1, pageSize: 10 } },
     { path: `/api/contacts/${IVAN.id}`, body: { contact: IVAN } },
   ];
@@ -28,20 +28,9 @@ describe('deals, CSV import and merge on the contact card', () => {
     await server.stop();
   });
 
-  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => {
-    const api = fakeServer([...routes, ...baseRoutes]);
-    vi.stubGlobal('fetch', api.fetch);
-    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
-    return api;
-  };
+  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => renderAgentConsole({ server, user, routes: [...routes, ...baseRoutes] });
   const panel = () => screen.getByRole('region', { name: 'Contact card' });
-  const openIvan = async () => {
-    const search = screen.getByRole('searchbox', { name: 'Search contacts' });
-    fireEvent.change(search, { target: { value: 'Petrov' } });
-    fireEvent.submit(search.closest('form')!);
-    fireEvent.click(await screen.findByRole('button', { name: /^Ivan Petrov/ }));
-    await within(panel()).findByRole('heading', { name: /Ivan Petrov/ });
-  };
+  const openIvan = () => openCardFromSearch('Petrov', 'Ivan Petrov');
 
   it('creates a deal, keeps its next step, and asks why before moving it to lost', async () => {
     let deals: Deal[] = [buildDeal()];

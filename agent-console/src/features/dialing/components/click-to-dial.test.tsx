@@ -1,10 +1,10 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Contact, DialProgressPayload, DialRequest } from '@crm/shared';
-import { buildUser, fakeServer, renderWithProviders } from '@crm/shared/ui/testing/render.js';
+import { buildUser } from '@crm/shared/ui/testing/render.js';
 import { startTestSocketServer, type TestServerSocket, type TestSocketServer } from '@crm/shared/ui/testing/socket-server.js';
 import { buildContact } from '../../../testing/builders.js';
-import { AgentConsole } from '../../console/components/agent-console.js';
+import { NO_CALLS_TODAY, openCardFromSearch, renderAgentConsole } from '../../../testing/console.js';
 
 /** A fixed-offset zone where it is now about `hour` o'clock, whenever the test runs. */
 function zoneWhereItIs(hour: number): string {
@@ -22,23 +22,17 @@ describe('click-to-dial', () => {
   const user = buildUser();
   const dials: DialRequest[] = [];
 
-  const openCard = async (contact: Contact) => {
-    vi.stubGlobal(
-      'fetch',
-      fakeServer([
-        { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
+  const openCard = (contact: Contact) => {
+    renderAgentConsole({
+      server,
+      user,
+      routes: [
+        NO_CALLS_TODAY,
         { path: '/api/contacts', body: { items: [contact], total: 1, isTotalCapped: false, page: 1, pageSize: 10 } },
         { path: `/api/contacts/${contact.id}`, body: { contact } },
-      ]).fetch,
-    );
-    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
-    const search = screen.getByRole('searchbox', { name: 'Search contacts' });
-    fireEvent.change(search, { target: { value: contact.name } });
-    fireEvent.submit(search.closest('form')!);
-    fireEvent.click(await screen.findByRole('button', { name: new RegExp(contact.name) }));
-    const card = screen.getByRole('region', { name: 'Contact card' });
-    await within(card).findByRole('heading', { name: new RegExp(contact.name) });
-    return card;
+      ],
+    });
+    return openCardFromSearch(contact.name, contact.name);
   };
 
   /** The server accepts every dial and plays the given progress back. */
@@ -117,8 +111,7 @@ describe('click-to-dial', () => {
   });
 
   it('asks for confirmation when the server says the client’s window is closed (zone unknown to the console)', async () => {
-    vi.stubGlobal('fetch', fakeServer([{ path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } }]).fetch);
-    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
+    renderAgentConsole({ server, user, routes: [NO_CALLS_TODAY] });
     answerDials(await connection, [{ stage: 'connected', outcome: 'answered' }]);
 
     fireEvent.change(within(phonePanel()).getByLabelText('Number to call'), { target: { value: '8 343 200-11-22' } });
