@@ -188,6 +188,28 @@ describe("the agent's simulated phone driven from the console", () => {
 
 });
 
+describe("the console against a real Asterisk (agents use their own phones)", () => {
+  let pbx: PbxSimulator;
+  let app: TestApp;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    pbx = await startTestPbx();
+    app = await startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection, mode: 'external' }) });
+  });
+  afterAll(async () => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+    await app?.stop();
+    await pbx?.close();
+  });
+
+  it('refuses to drive the phone from the console, with a code the console explains', async () => {
+    const agent1 = await openConsole(app, 'agent1', sockets);
+    const refused = await new Promise<Ack<{ ok: true }>>((resolve) => agent1.socket.emit('phone:control', { action: 'answer' }, resolve));
+    expect(refused).toMatchObject({ error: { code: 'PHONE_CONTROL_UNAVAILABLE' } });
+  });
+});
+
 describe('dialing outside the client calling window', () => {
   let pbx: PbxSimulator;
   let app: TestApp;

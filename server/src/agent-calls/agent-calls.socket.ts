@@ -1,4 +1,4 @@
-import { dialRequestSchema, phoneActionSchema, PHONE_CONTROL_UNAVAILABLE, type CallRecord } from '@crm/shared';
+import { dialRequestSchema, phoneActionSchema, type CallRecord } from '@crm/shared';
 import { AppError } from '../http/app-error.js';
 import type { AppContext } from '../platform/app-context.js';
 import { onCommand } from '../realtime/command.js';
@@ -63,11 +63,8 @@ export function agentCallsSocket(ctx: AppContext, { dialer, screenPop }: { diale
         roles: WITH_PHONE,
         schema: phoneActionSchema,
         handler: async ({ action }, { user }) => {
-          const telephony = requireTelephony(ctx);
-          if (telephony.health().mode !== 'simulator') {
-            throw new AppError(PHONE_CONTROL_UNAVAILABLE, { status: 409, message: 'Use your desk phone: this PBX cannot be controlled from the console' });
-          }
-          await telephony.simPhone(requireExtension(user.extension), action);
+          // simPhone refuses with PHONE_CONTROL_UNAVAILABLE unless the PBX is the built-in simulator.
+          await requireTelephony(ctx).simPhone(requireExtension(user.extension), action);
           return { ok: true as const };
         },
       },
