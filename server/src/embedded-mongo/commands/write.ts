@@ -89,7 +89,7 @@ function writeUpdate(context: CommandContext, collection: Collection, rec: Store
 
 /** Byte-for-byte comparison of the encodings: exact for every BSON type, field order included. */
 function isUnchanged(before: Doc, after: Doc): boolean {
-  return Buffer.from(serialize(before)).equals(serialize(after));
+  return Buffer.compare(serialize(before), serialize(after)) === 0;
 }
 
 /** Builds and inserts the document an upsert creates when nothing matched. */
