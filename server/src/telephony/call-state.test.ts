@@ -227,6 +227,16 @@ describe('call model quirks (fixture field notes)', () => {
     expect(records()[0]?.direction).toBe('inbound');
   });
 
+  it("does not give a refused click-to-call's number to the agent's next call from their own phone", () => {
+    const { model, feed, records } = createModel();
+    model.expectOriginate('crm-1-7', '1001', '+79990000000', BASE);
+    model.forgetOriginate('crm-1-7');
+    const desk = { Channel: 'PJSIP/1001-00000040', Uniqueid: '1700000200.1', Linkedid: '1700000200.1', CallerIDNum: '1001', ChannelState: '4' };
+    feed(event('Newchannel', desk), 60_000);
+    feed(event('Hangup', { ...desk, Cause: '16' }), 63_000);
+    expect(records()).toMatchObject([{ direction: 'outbound', agentExtension: '1001', calledNumber: null, active: false }]);
+  });
+
   it('records an Originate whose device never came up as a failed outbound attempt', () => {
     const harness = createModel();
     harness.model.expectOriginate('crm-1-9', '1009', '+79001234567', BASE);

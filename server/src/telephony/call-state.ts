@@ -207,6 +207,14 @@ export class CallModel {
     }
   }
 
+  /**
+   * An Originate that will never run (the PBX refused it) or was given up on: the agent's next
+   * call from their own phone must not be taken for it (and shown with its number).
+   */
+  forgetOriginate(actionId: string): void {
+    this.pendingOriginates.delete(actionId);
+  }
+
   /** Puts back calls that were active before a restart (their persisted state). */
   restore(states: CallState[]): void {
     for (const state of states) {

@@ -495,6 +495,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       const unreported: OriginateOutcome = { actionId, extension, number: e164, success: false, reason: null, result: 'failed', explanation: 'The phone system did not report how the call went', callId: null };
       const timer = setTimeout(() => {
         originateWaiters.delete(actionId);
+        model.forgetOriginate(actionId);
         resolveOutcome(unreported);
       }, timeoutMs + 15_000);
       timer.unref();
@@ -515,6 +516,9 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       } catch (error) {
         clearTimeout(timer);
         originateWaiters.delete(actionId);
+        // Refused (or never written): it will not run. After a timeout or a lost link it still may.
+        const mayStillRun = error instanceof AppError && (error.code === 'TELEPHONY_TIMEOUT' || error.code === 'TELEPHONY_UNAVAILABLE');
+        if (!mayStillRun) model.forgetOriginate(actionId);
         throw error;
       }
       return { actionId, outcome };
