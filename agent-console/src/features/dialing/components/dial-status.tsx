@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { formatPhone } from '@crm/shared';
-import { NO_RESPONSE, useDial, type DialAttempt } from '../hooks/dial-context.js';
+import type { DialOutcome } from '@crm/shared';
+import { dialLabel, NO_RESPONSE, useDial, type DialAttempt } from '../hooks/dial-context.js';
 
-const TONE: Record<string, string> = {
+const TONE: Record<DialOutcome, string> = {
   answered: 'notice--success',
   'client-busy': 'notice--warning',
   'client-no-answer': 'notice--warning',
@@ -14,7 +14,7 @@ const TONE: Record<string, string> = {
 function useAttemptWords(): (attempt: DialAttempt) => { text: string; tone: string } {
   const { t } = useTranslation();
   return (attempt) => {
-    const who = attempt.target.name ?? formatPhone(attempt.target.number);
+    const who = dialLabel(attempt.target);
     if (attempt.error?.code === NO_RESPONSE) return { text: t('agent.dial.noResponse', { who }), tone: 'notice--error' };
     if (attempt.error) return { text: t('agent.dial.refused', { who, message: attempt.error.message }), tone: 'notice--error' };
     switch (attempt.stage) {
@@ -28,21 +28,28 @@ function useAttemptWords(): (attempt: DialAttempt) => { text: string; tone: stri
         return { text: t('agent.dial.connected', { who }), tone: 'notice--success' };
       case 'finished': {
         const outcome = attempt.outcome ?? 'failed';
-        return { text: t(`agent.dial.outcome.${outcome}`, { who }), tone: TONE[outcome] ?? '' };
+        return { text: t(`agent.dial.outcome.${outcome}`, { who }), tone: TONE[outcome] };
       }
     }
   };
 }
 
-/** How the agent's click-to-dial is going, in words. */
+/**
+ * How the agent's click-to-dial is going, in words. The live region stays in the page while no
+ * dial is under way: screen readers announce changes to a region they already know, not one that
+ * appears together with its first message.
+ */
 export function DialStatus() {
   const { attempt } = useDial();
   const words = useAttemptWords();
-  if (!attempt) return null;
-  const { text, tone } = words(attempt);
+  const status = attempt ? words(attempt) : null;
   return (
-    <p className={`notice dial-status ${tone}`.trim()} role="status" data-stage={attempt.stage} data-outcome={attempt.outcome ?? ''}>
-      {text}
-    </p>
+    <div className="dial-status-region" role="status">
+      {attempt && status && (
+        <p className={`notice dial-status ${status.tone}`.trim()} data-stage={attempt.stage} data-outcome={attempt.outcome ?? ''}>
+          {status.text}
+        </p>
+      )}
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatPhone, type CallingWindow } from '@crm/shared';
 import { Dialog } from '@crm/shared/ui/index.js';
 import { ClientLocalTime } from '../../local-time/components/client-local-time.js';
-import type { DialTarget } from '../hooks/dial-context.js';
+import { dialLabel, type DialTarget } from '../hooks/dial-context.js';
 
 /** Asked before a call the client may not want at this hour; the server logs a confirmed one. */
 export function OutsideWindowDialog({
@@ -17,7 +17,7 @@ export function OutsideWindowDialog({
   onConfirm: () => void;
 }) {
   const { t } = useTranslation();
-  const who = target.name ?? formatPhone(target.number);
+  const who = dialLabel(target);
   return (
     <Dialog
       title={t('agent.dial.confirmTitle')}
