@@ -110,6 +110,10 @@ describe('indexes', () => {
     const error = await coll.createIndex({ k: 1 }, { unique: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 11000 });
     expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+    // Several indexes in one command are kept or refused together.
+    const together = await coll.createIndexes([{ key: { other: 1 } }, { key: { k: 1 }, unique: true }]).catch((e: unknown) => e);
+    expect(together).toMatchObject({ code: 11000 });
+    expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
   });
 
   it('returns the same results through an index as without one (equality, $in, ranges, sort)', async () => {

@@ -3,7 +3,9 @@ import { Query } from 'mingo';
 import { MongoCommandError } from '../errors.js';
 import { isPlainObject, type Doc } from '../query/bson-order.js';
 import { ID_INDEX_NAME } from '../storage/collection.js';
+import type { Collection } from '../storage/collection.js';
 import type { IndexSpec } from '../storage/secondary-index.js';
+import type { Store } from '../storage/store.js';
 import { collectionName, findCollection, namespaceOf, optionalDoc, requireArray, type CommandHandler } from './context.js';
 
 const ID_INDEX = { v: 2, key: { _id: 1 }, name: ID_INDEX_NAME };
@@ -78,18 +80,13 @@ const createIndexes: CommandHandler = (command, context) => {
   const existedBefore = Boolean(findCollection(context, name));
   const collection = context.store.ensureCollection(context.db, name);
   const numIndexesBefore = collection.indexes.size + 1;
-  for (const spec of specs) {
-    if (spec.name === ID_INDEX_NAME || JSON.stringify(spec.key) === JSON.stringify({ _id: 1 })) continue;
-    const sameName = collection.indexes.get(spec.name);
-    const sameKey = [...collection.indexes.values()].find((index) => JSON.stringify(index.spec.key) === JSON.stringify(spec.key));
-    if (sameName && JSON.stringify(sameName.spec.key) !== JSON.stringify(spec.key)) {
-      throw new MongoCommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`);
-    }
-    if (sameKey) {
-      if (sameKey.name === spec.name && comparableOptions(sameKey.spec) === comparableOptions(spec)) continue;
-      throw new MongoCommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameKey.spec)}`);
-    }
-    context.store.createIndex(collection, spec);
+  const created: string[] = [];
+  try {
+    for (const spec of specs) if (createIndex(context.store, collection, spec)) created.push(spec.name);
+  } catch (error) {
+    // One command builds its indexes together, as in MongoDB: when one fails, none is kept.
+    for (const name of created) context.store.dropIndex(collection, name);
+    throw error;
   }
   const numIndexesAfter = collection.indexes.size + 1;
   return {
@@ -100,6 +97,22 @@ const createIndexes: CommandHandler = (command, context) => {
     ok: 1,
   };
 };
+
+/** Creates one index unless an identical one exists (then returns false); refuses conflicting ones. */
+function createIndex(store: Store, collection: Collection, spec: IndexSpec): boolean {
+  if (spec.name === ID_INDEX_NAME || JSON.stringify(spec.key) === JSON.stringify({ _id: 1 })) return false;
+  const sameName = collection.indexes.get(spec.name);
+  const sameKey = [...collection.indexes.values()].find((index) => JSON.stringify(index.spec.key) === JSON.stringify(spec.key));
+  if (sameName && JSON.stringify(sameName.spec.key) !== JSON.stringify(spec.key)) {
+    throw new MongoCommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`);
+  }
+  if (sameKey) {
+    if (sameKey.name === spec.name && comparableOptions(sameKey.spec) === comparableOptions(spec)) return false;
+    throw new MongoCommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameKey.spec)}`);
+  }
+  store.createIndex(collection, spec);
+  return true;
+}
 
 const dropIndexes: CommandHandler = (command, context) => {
   const name = collectionName(command);
