@@ -111,6 +111,13 @@ describe('aggregation', () => {
     expect(stored.every((d) => d.queue && d.extra === undefined)).toBe(true);
   });
 
+  it('requires the cursor option and honours its batchSize', async () => {
+    const error = await db.command({ aggregate: 'calls', pipeline: [] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 9 });
+    const reply = await db.command({ aggregate: 'calls', pipeline: [], cursor: { batchSize: 0 } });
+    expect(reply.cursor.firstBatch).toEqual([]);
+  });
+
   it('explains a pipeline instead of running it when asked', async () => {
     const plan = (await db.collection('calls').aggregate([{ $match: { queue: 'support' } }, { $group: { _id: '$result', n: { $sum: 1 } } }]).explain()) as Record<string, unknown>;
     expect(plan.queryPlanner ?? plan.stages).toBeDefined();

@@ -96,14 +96,16 @@ const aggregate: CommandHandler = (command, context) => {
     const { explain: _flag, ...inner } = command;
     return explain({ explain: inner, verbosity: 'queryPlanner' }, context);
   }
+  if (!isPlainObject(command.cursor)) {
+    throw new MongoCommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  }
   const source = pipelineSource(context, name, pipeline);
   const aggregator = new Aggregator(pipeline, {
     collectionResolver: (other) => findDocuments(findCollection(context, other), {}),
     variables: isPlainObject(command.let) ? command.let : {},
   });
   const results = aggregator.run(source) as Doc[];
-  const cursor = isPlainObject(command.cursor) ? command.cursor : {};
-  return context.cursors.start(namespaceOf(context, name), results, { batchSize: cursor.batchSize });
+  return context.cursors.start(namespaceOf(context, name), results, { batchSize: command.cursor.batchSize });
 };
 
 export const readCommands: Record<string, CommandHandler> = {
