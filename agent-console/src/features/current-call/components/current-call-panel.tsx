@@ -147,12 +147,15 @@ export function CurrentCallPanel({ current }: { current: CurrentCall | null }) {
         <h2 className="panel__title" id={headingId}>
           {t('agent.call.heading')}
         </h2>
-        <div className="call-panel__status" aria-live="polite">
-          {current && (
-            <span className={`badge ${current.phase === 'ringing' ? 'badge--info call-panel__ringing' : 'badge--success'}`}>
-              {current.phase === 'ringing' ? t('agent.call.ringing') : t('agent.call.onCall')}
-            </span>
-          )}
+        <div className="call-panel__status">
+          {/* Only the call's phase is announced: the talk timer beside it changes every second. */}
+          <span aria-live="polite">
+            {current && (
+              <span className={`badge ${current.phase === 'ringing' ? 'badge--info call-panel__ringing' : 'badge--success'}`}>
+                {current.phase === 'ringing' ? t('agent.call.ringing') : t('agent.call.onCall')}
+              </span>
+            )}
+          </span>
           {current?.phase === 'answered' && current.call.answeredAt && (
             <span className="call-panel__talk" title={t('agent.call.talk')}>
               <span className="tabular">
