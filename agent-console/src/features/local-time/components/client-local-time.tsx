@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isValidTimeZone, localTimeFacts, type CallingWindow, type ContactTimeZone } from '@crm/shared';
 import { useFormat, useNow } from '@crm/shared/ui/index.js';
@@ -41,10 +42,13 @@ export interface ClientLocalTimeProps {
  * The client's clock, ticking in their zone, the offset to the agent and whether we may call now.
  * An ambiguous zone is said to be ambiguous and its candidates listed, never guessed.
  */
-export function ClientLocalTime({ timeZone, window, size = 'large', agentZone = browserTimeZone() }: ClientLocalTimeProps) {
+export function ClientLocalTime({ timeZone, window, size = 'large', agentZone: givenAgentZone }: ClientLocalTimeProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const now = useNow(1000);
+  // Asking Intl for the browser's zone builds a formatter: do it once, not on every tick.
+  const browserZone = useMemo(browserTimeZone, []);
+  const agentZone = givenAgentZone ?? browserZone;
   const offsetLabel = useOffsetLabel();
   const zone = timeZone.zone && isValidTimeZone(timeZone.zone) ? timeZone.zone : null;
   const className = `local-time local-time--${size}`;
