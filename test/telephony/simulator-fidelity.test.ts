@@ -95,3 +95,35 @@ describe('simulated calls look like the recorded ones', () => {
     await compare('e-outbound-busy', () => frames.filter((frame) => frame.event === 'Cdr').length === 3);
   });
 });
+
+describe('a client that stops reading', () => {
+  it('is dropped, as Asterisk drops a session whose writes time out, while a reading client keeps its events', async () => {
+    const simulator = await startTestPbx({ maxSessionBacklogBytes: 64 * 1024 });
+    const login = 'Action: Login\r\nActionID: login-1\r\nUsername: crm\r\nSecret: crm-secret\r\n\r\n';
+    // No 'data' listener: the socket reads nothing once its buffer is full.
+    const stalled = net.connect(simulator.port, '127.0.0.1', () => stalled.write(login));
+    stalled.on('error', () => undefined);
+    let readerText = '';
+    const reader = net.connect(simulator.port, '127.0.0.1', () => reader.write(login));
+    reader.on('data', (chunk) => {
+      readerText = (readerText + chunk.toString('latin1')).slice(-4096);
+    });
+    try {
+      await waitFor(() => simulator.sessions() === 2 && readerText.includes('FullyBooted'), 'both clients logged in');
+      let placed = 0;
+      while (simulator.sessions() === 2 && placed < 5000) {
+        simulator.placeInboundCall({ from: `+7900${String(placed).padStart(7, '0')}`, queue: 'support', patienceSeconds: 1 });
+        placed += 1;
+        if (placed % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await waitFor(() => simulator.sessions() === 1, 'the stalled session to be dropped');
+      readerText = '';
+      simulator.placeInboundCall({ from: '+79001112233', queue: 'support', patienceSeconds: 1 });
+      await waitFor(() => readerText.includes('CallerIDNum: +79001112233'), 'the reading client to see the next call');
+    } finally {
+      stalled.destroy();
+      reader.destroy();
+      await simulator.close();
+    }
+  });
+});

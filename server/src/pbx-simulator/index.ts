@@ -30,6 +30,12 @@ export interface PbxSimulatorOptions {
   traffic?: Partial<TrafficOptions> & { enabled: boolean };
   callers?: Array<{ number: string; name: string }>;
   random?: () => number;
+  /**
+   * Unsent bytes a session may pile up before it is dropped (default 16 MiB). Asterisk drops a
+   * session whose writes block longer than its `writetimeout`; without this a client that stops
+   * reading would make the simulator buffer every event for it, for as long as it runs.
+   */
+  maxSessionBacklogBytes?: number;
 }
 
 export interface PbxSimulator {
@@ -72,6 +78,7 @@ export async function startPbxSimulator(options: PbxSimulatorOptions = {}): Prom
   const logger = options.logger;
   const sessions = new Set<Session>();
   const random = options.random ?? Math.random;
+  const maxBacklog = options.maxSessionBacklogBytes ?? 16 * 1024 * 1024;
 
   const broadcast = (name: string, eventClass: EventClass, fields: Fields) => {
     if (sessions.size === 0) return;
@@ -79,6 +86,12 @@ export async function startPbxSimulator(options: PbxSimulatorOptions = {}): Prom
     for (const session of sessions) {
       if (!session.authenticated || !session.eventsOn) continue;
       if (session.classes && !session.classes.has(eventClass)) continue;
+      if (session.socket.writableLength > maxBacklog) {
+        logger?.warn({ backlogBytes: session.socket.writableLength, remote: session.socket.remotePort }, 'PBX simulator: dropping an AMI session that stopped reading');
+        sessions.delete(session);
+        session.socket.destroy();
+        continue;
+      }
       session.socket.write(message);
     }
   };
