@@ -137,8 +137,10 @@ export function createCallRepository(connection: Connection, now: () => Date = (
       if (query.direction) filter.direction = query.direction;
       if (query.result) filter.result = query.result;
       if (query.number) {
-        const digits = query.number.replace(/[^\d+]/g, '');
-        const pattern = new RegExp(escapeRegex(digits.replace(/^\+/, '')));
+        const digits = query.number.replace(/[^\d+]/g, '').replace(/^\+/, '');
+        // No digit typed (`?number=abc`): no call matches; an empty pattern would match them all.
+        if (digits === '') return { items: [], total: 0, page: query.page, pageSize: query.pageSize };
+        const pattern = new RegExp(escapeRegex(digits));
         filter.$or = [{ callerNumber: pattern }, { calledNumber: pattern }];
       }
       const [items, total] = await Promise.all([
