@@ -81,6 +81,11 @@ export class WireServer {
     const resumeIfDrained = () => {
       if (socket.isPaused() && !isBackedUp() && !socket.destroyed) socket.resume();
     };
+    const answered = () => {
+      unanswered -= 1;
+      if (socket.writableNeedDrain) socket.pause();
+      else resumeIfDrained();
+    };
     this.sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
@@ -97,17 +102,11 @@ export class WireServer {
       }
       for (const message of messages) {
         unanswered += 1;
-        queue = queue
-          .then(() => this.handle(message, socket, context))
-          .catch((error: unknown) => {
-            log.warn({ err: error }, 'closing connection after a failed request');
-            socket.destroy();
-          })
-          .finally(() => {
-            unanswered -= 1;
-            if (socket.writableNeedDrain) socket.pause();
-            else resumeIfDrained();
-          });
+        queue = queue.then(() => this.handle(message, socket, context)).then(answered, (error: unknown) => {
+          log.warn({ err: error }, 'closing connection after a failed request');
+          socket.destroy();
+          answered();
+        });
       }
       if (isBackedUp()) socket.pause();
     });
