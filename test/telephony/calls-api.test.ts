@@ -93,6 +93,8 @@ describe('GET /api/calls', () => {
     expect(await ids('direction=outbound')).toEqual(['1795358607.30', '1795358588.26']);
     expect(await ids('number=%2B7%20343%20200-11-22')).toEqual(['1795358588.26', '1795358516.0']);
     expect(await ids('number=ivan')).toEqual([]);
+    // The national format with the trunk prefix, as Russian users type it, finds the E.164 records.
+    expect(await ids('number=8%20(343)%20200-11-22')).toEqual(['1795358588.26', '1795358516.0']);
     const second = (await get('/api/calls?pageSize=3&page=2')).body as ListCallsResponse;
     expect(second).toMatchObject({ total: 4, page: 2, pageSize: 3 });
     expect(second.items.map((item) => item.linkedid)).toEqual(['1795358516.0']);
