@@ -153,9 +153,20 @@ describe('the AMI connection', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { logger, lines } = capturingLogger();
-    const telephony = startTestTelephony({ port: (server.address() as net.AddressInfo).port, connection: db.connection, logger });
+    const countedEvents = new Set<string>();
+    const metrics = {
+      amiConnected: { set: () => undefined },
+      amiEvents: { inc: ({ event }: { event: string }) => void countedEvents.add(event) },
+      amiActions: { inc: () => undefined },
+      amiReconnects: { inc: () => undefined },
+    };
+    const telephony = startTestTelephony({ port: (server.address() as net.AddressInfo).port, connection: db.connection, logger, metrics });
     await telephony.start();
     await waitFor(async () => (await createCallRepository(db.connection).findByLinkedid('1795358516.0'))?.active === false, 'the call after the junk', 15_000);
+    // Made-up event names are counted as skipped, not as label values of their own.
+    expect(countedEvents).toContain('skipped');
+    expect(countedEvents).toContain('AgentConnect');
+    expect(countedEvents).not.toContain('SomethingNew');
     await telephony.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const skipped = lines.filter((line) => String(line.msg).startsWith('AMI: skipped input')).map((line) => String(line.reason));

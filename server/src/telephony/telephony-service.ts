@@ -321,8 +321,9 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
   const metrics = options.metrics;
   const handleFrame = (frame: AmiFrame) => {
     const at = now();
-    if (metrics && typeof frame.event === 'string') metrics.amiEvents.inc({ event: frame.event });
     const result = normalizeAmiEvent(frame, at);
+    // Only names we know become label values: a stream of made-up event names must not grow the metric without bound.
+    if (metrics && typeof frame.event === 'string') metrics.amiEvents.inc({ event: result.ok || !result.problem ? frame.event : 'skipped' });
     if (!result.ok) {
       if (result.problem) ami.problem(result.problem.reason);
       return;
