@@ -9,6 +9,20 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   );
 }
 
+/**
+ * Whether a key press is the shortcut `key` (a Latin letter or a sign such as `/`). With a
+ * non-Latin layout on (Russian, Ukrainian) the same key types another letter (`в` for D), so a
+ * letter shortcut then goes by the key's place on the keyboard (`KeyD`), as users expect. A Latin
+ * layout always goes by the letter typed, so AZERTY's A is still A.
+ */
+export function isHotkey(event: Pick<KeyboardEvent, 'key' | 'code'>, key: string): boolean {
+  const typed = event.key.toLowerCase();
+  const wanted = key.toLowerCase();
+  if (typed === wanted) return true;
+  const isOtherScriptLetter = /^\p{L}$/u.test(typed) && !/^[a-z]$/.test(typed);
+  return isOtherScriptLetter && /^[a-z]$/.test(wanted) && event.code === `Key${wanted.toUpperCase()}`;
+}
+
 const isModalOpen = () => typeof document !== 'undefined' && document.querySelector('[aria-modal="true"]') !== null;
 
 /**
@@ -20,7 +34,7 @@ export function useHotkey(key: string, handler: (event: KeyboardEvent) => void, 
   useEffect(() => {
     if (!enabled) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key.toLowerCase() !== key.toLowerCase() || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!isHotkey(event, key) || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.defaultPrevented || event.repeat || isTypingTarget(event.target) || isModalOpen()) return;
       event.preventDefault();
       handlerRef.current(event);

@@ -82,6 +82,19 @@ describe('click-to-dial', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('dials with the D key while a Russian keyboard layout is on (the key types "в"), and not with a letter typed in a field', async () => {
+    const contact = buildContact({ timeZone: { zone: zoneWhereItIs(13), source: 'manual', candidates: [] } });
+    await openCard(contact);
+    answerDials(await connection, [{ stage: 'finished', outcome: 'client-busy' }]);
+
+    fireEvent.keyDown(screen.getByRole('searchbox', { name: 'Search contacts' }), { key: 'в', code: 'KeyD' });
+    expect(dials).toEqual([]);
+
+    fireEvent.keyDown(document.body, { key: 'в', code: 'KeyD' });
+    expect(await within(phonePanel()).findByText('Ivan Petrov: client busy')).toBeTruthy();
+    expect(dials).toEqual([{ number: contact.phones[0], contactId: contact.id, confirmOutsideWindow: false }]);
+  });
+
   it('asks for confirmation first when the client’s calling window is closed, and dials only once confirmed', async () => {
     const contact = buildContact({ timeZone: { zone: zoneWhereItIs(3), source: 'manual', candidates: [] } });
     const card = await openCard(contact);
