@@ -19,12 +19,15 @@ function requireTelephony(ctx: AppContext): TelephonyService {
   return ctx.telephony;
 }
 
-/** The call an agent is in or being rung for right now, if any. */
+/**
+ * The call an agent is in or being rung for right now, if any: a call they answered, their own
+ * click-to-call at any stage (their phone ringing, the client ringing, talking), or a call ringing them.
+ */
 export function currentCallOf(telephony: Pick<TelephonyService, 'activeCalls' | 'agentState'>, extension: string): CallRecord | null {
   const isRinging = telephony.agentState(extension)?.state === 'ringing';
-  const calls = telephony.activeCalls().filter((call) => !call.endedAt);
+  const calls = telephony.activeCalls();
   return (
-    calls.find((call) => call.answeredAt && call.agentExtension === extension) ??
+    calls.find((call) => call.agentExtension === extension && (call.answeredAt || call.direction === 'outbound')) ??
     (isRinging ? calls.find((call) => !call.answeredAt && call.ringingAgents.includes(extension)) : undefined) ??
     null
   );
