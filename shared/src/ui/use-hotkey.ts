@@ -9,18 +9,24 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   );
 }
 
+/** Where the signs used as shortcuts sit on a US keyboard (`KeyboardEvent.code`). */
+const SIGN_KEY_CODES: Record<string, string> = { '/': 'Slash' };
+
 /**
  * Whether a key press is the shortcut `key` (a Latin letter or a sign such as `/`). With a
- * non-Latin layout on (Russian, Ukrainian) the same key types another letter (`в` for D), so a
- * letter shortcut then goes by the key's place on the keyboard (`KeyD`), as users expect. A Latin
- * layout always goes by the letter typed, so AZERTY's A is still A.
+ * non-Latin layout on (Russian, Ukrainian) the same key types another letter (`в` for D, `.` for /),
+ * so the shortcut then goes by the key's place on the keyboard (`KeyD`, `Slash`), as users expect.
+ * A Latin letter typed always goes by the letter, so AZERTY's A is still A.
  */
 export function isHotkey(event: Pick<KeyboardEvent, 'key' | 'code'>, key: string): boolean {
   const typed = event.key.toLowerCase();
   const wanted = key.toLowerCase();
   if (typed === wanted) return true;
-  const isOtherScriptLetter = /^\p{L}$/u.test(typed) && !/^[a-z]$/.test(typed);
-  return isOtherScriptLetter && /^[a-z]$/.test(wanted) && event.code === `Key${wanted.toUpperCase()}`;
+  if (/^[a-z]$/.test(wanted)) {
+    const isOtherScriptLetter = /^\p{L}$/u.test(typed) && !/^[a-z]$/.test(typed);
+    return isOtherScriptLetter && event.code === `Key${wanted.toUpperCase()}`;
+  }
+  return SIGN_KEY_CODES[wanted] !== undefined && event.code === SIGN_KEY_CODES[wanted];
 }
 
 const isModalOpen = () => typeof document !== 'undefined' && document.querySelector('[aria-modal="true"]') !== null;

@@ -133,9 +133,12 @@ describe('contact cards', () => {
     expect(api.requests).toContainEqual({ method: 'POST', path: `/api/contacts/${IVAN.id}/notes`, body: { text: 'Prefers calls after lunch' } });
   });
 
-  it('keeps the keyboard in the card area when a search result opens a card, and in the search field when the results close', async () => {
+  it('takes the keyboard to the search with / (also on a Russian layout), to the card a result opens, and back to the search when the results close', async () => {
     renderConsole([]);
     const search = screen.getByRole('searchbox', { name: 'Search contacts' });
+    // The / key focuses the search, also with a Russian layout on (the same key types ".").
+    fireEvent.keyDown(document.body, { key: '.', code: 'Slash' });
+    expect(document.activeElement).toBe(search);
     fireEvent.change(search, { target: { value: '2001122' } });
     fireEvent.submit(search.closest('form')!);
     fireEvent.click(await screen.findByRole('button', { name: 'Close' }));
