@@ -69,6 +69,15 @@ describe('bad input on the wire', () => {
     await expectStoreIntact();
   });
 
+  it('answers a command without $db with an error and keeps the connection', async () => {
+    const raw = await connectRaw(mongo.url);
+    raw.socket.write(opMsg({ ping: 1 }));
+    expect(await raw.nextReply()).toMatchObject({ ok: 0, code: 40571 });
+    raw.socket.write(opMsg({ ping: 1, $db: 'admin' }));
+    expect(await raw.nextReply()).toMatchObject({ ok: 1 });
+    raw.close();
+  });
+
   it('rejects a nonsensical message length', async () => {
     const raw = await connectRaw(mongo.url);
     const header = Buffer.alloc(16);

@@ -33,6 +33,7 @@ export const ErrorCodes = {
   Location16755: 16755,
   Location31253: 31253,
   Location31254: 31254,
+  Location40571: 40571,
   Location51024: 51024,
   DuplicateKey: 11000,
   BSONObjectTooLarge: 10334,

@@ -44,6 +44,10 @@ describe('wire codec', () => {
     expect(decodeRequest(opMsg(1 << 16, [kind0({ ping: 1, $db: 'admin' })])).body).toEqual({ ping: 1, $db: 'admin' });
   });
 
+  it('requires $db in an OP_MSG command, as MongoDB does (40571)', () => {
+    expect(() => decodeRequest(opMsg(0, [kind0({ ping: 1 })]))).toThrow(expect.objectContaining({ code: 40571 }));
+  });
+
   it('decodes a legacy OP_QUERY handshake and answers with OP_REPLY', () => {
     const query = Buffer.concat([Buffer.alloc(4), Buffer.from('admin.$cmd\0'), Buffer.alloc(8), Buffer.from(serialize({ isMaster: 1 }))]);
     const message = Buffer.concat([header(16 + query.length, OP_QUERY), query]);

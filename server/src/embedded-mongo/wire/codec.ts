@@ -4,6 +4,7 @@
  * first `hello` of a connection.
  */
 import { deserialize, serialize, type Document } from 'bson';
+import { MongoCommandError } from '../errors.js';
 import { HEADER_SIZE } from './message-reader.js';
 
 export const OP_REPLY = 1;
@@ -108,7 +109,8 @@ function decodeOpMsg(message: Buffer, header: MessageHeader): CommandRequest {
   }
   if (!body) throw new ProtocolError('OP_MSG has no body section');
   for (const [identifier, docs] of sequences) body[identifier] = docs;
-  const db = typeof body.$db === 'string' ? body.$db : 'admin';
+  if (typeof body.$db !== 'string') throw new MongoCommandError('Location40571', 'OP_MSG requests require a $db argument');
+  const db = body.$db;
   return { header, body, db, isFireAndForget: (flags & FLAG_MORE_TO_COME) !== 0, isLegacy: false };
 }
 

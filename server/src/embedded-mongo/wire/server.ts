@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { Logger } from 'pino';
-import { ErrorCodes } from '../errors.js';
+import { ErrorCodes, MongoCommandError, toErrorReply } from '../errors.js';
 import { runCommand, wantsJournalAck } from '../commands/dispatcher.js';
 import type { CommandContext, ServerInfo } from '../commands/context.js';
 import type { CursorRegistry } from '../commands/cursors.js';
@@ -125,7 +125,10 @@ export class WireServer {
       // The frame itself was whole, so the connection can carry on after an error reply.
       const reason = error instanceof Error ? error.message : String(error);
       context.logger.warn({ reason }, 'rejected a malformed request');
-      const reply = { ok: 0, errmsg: `invalid request: ${reason}`, code: ErrorCodes.InvalidBSON, codeName: 'InvalidBSON' };
+      const reply =
+        error instanceof MongoCommandError
+          ? toErrorReply(error)
+          : { ok: 0, errmsg: `invalid request: ${reason}`, code: ErrorCodes.InvalidBSON, codeName: 'InvalidBSON' };
       socket.write(encodeReply({ header, isLegacy: header.opCode === OP_QUERY }, reply));
       return;
     }
