@@ -7,7 +7,7 @@
  * is the cost of the pop. Contacts live in the embedded store (a separate process) unless
  * MONGO_URL is set.
  *
- *   BENCH_CONTACTS (1 000 000)  BENCH_CALLS_PER_SECOND (100)  BENCH_SECONDS (15 per phase)
+ *   BENCH_CONTACTS (1 000 000)  BENCH_CALLS_PER_SECOND (100)  BENCH_SECONDS (15 per phase)  BENCH_SEARCHES (200 per kind)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,7 +37,7 @@ const RATE = Number(process.env.BENCH_CALLS_PER_SECOND ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = 3;
 const AGENTS = Math.max(50, RATE * 3);
-const SEARCHES = 1000;
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 200);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const logger = pino({ level: 'warn' });
 

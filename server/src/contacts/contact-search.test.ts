@@ -45,6 +45,15 @@ describe('contact search filter', () => {
     expect(filter.$and.at(-1)).toEqual({ searchKeys: { $elemMatch: { $gte: '123', $lt: '123\uffff' } } });
   });
 
+  it('leaves out a one-letter word typed beside longer ones', () => {
+    expect(contactSearchFilter('Steel 5', 'RU')).toEqual({
+      $and: [{ searchKeys: { $gte: 'steel', $lt: 'steel\uffff' } }, { searchKeys: { $elemMatch: { $gte: 'steel', $lt: 'steel\uffff' } } }],
+    });
+    expect(contactSearchFilter('p', 'RU')).toEqual({
+      $and: [{ searchKeys: { $gte: 'p', $lt: 'p\uffff' } }, { searchKeys: { $elemMatch: { $gte: 'p', $lt: 'p\uffff' } } }],
+    });
+  });
+
   it('looks digit words up as exact keys', () => {
     expect(contactSearchFilter('Steel 2001122', 'RU')).toEqual({
       $and: [{ searchKeys: { $elemMatch: { $gte: 'steel', $lt: 'steel\uffff' } } }, { searchKeys: { $in: ['2001122', '#2001122'] } }],

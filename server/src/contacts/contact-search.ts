@@ -56,12 +56,15 @@ const PREFIX_END = '\uffff';
 export function contactSearchFilter(q: string, defaultCountry: CountryCode): SearchFilter {
   const digits = phoneFragmentDigits(q, defaultCountry);
   if (digits) return { searchKeys: `${PHONE_KEY}${digits}` };
-  const words = [...new Set(wordsOf(q))];
+  const typed = [...new Set(wordsOf(q))];
+  // A one-letter word beside longer ones ("Steel 5", typed as you go) would make a range over a
+  // large part of the index for little narrowing: it is left out until it grows.
+  const words = typed.some((word) => word.length > 1) ? typed.filter((word) => word.length > 1) : typed;
   if (words.length === 0) return { searchKeys: { $in: [] } };
   const isExact = (word: string) => /^\d+$/.test(word) && word.length >= MIN_PHONE_FRAGMENT_DIGITS;
   const exact = words.filter(isExact);
   // Most selective last (a simple planner keeps the last range): words with digits, then longer words.
-  const selectivity = (word: string) => (/\d/.test(word) ? 100 : 0) + word.length;
+  const selectivity = (word: string) => (/\d/.test(word) && word.length >= 3 ? 100 : 0) + word.length;
   const prefixes = words.filter((word) => !isExact(word)).sort((a, b) => selectivity(a) - selectivity(b));
   const clauses: SearchFilter[] = prefixes.flatMap((word) => {
     const range = { $gte: word, $lt: `${word}${PREFIX_END}` };
