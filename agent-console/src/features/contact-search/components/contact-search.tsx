@@ -58,6 +58,15 @@ export function ContactSearch() {
 
   const total = results.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE));
+  // What a screen reader says once a search has answered: the count, not the whole list.
+  const summary =
+    !query || !results.data
+      ? ''
+      : results.data.items.length === 0
+        ? t('agent.search.noResults', { query })
+        : results.data.isTotalCapped
+          ? t('agent.search.foundCapped', { count: total })
+          : t('agent.search.found', { count: total });
 
   return (
     <section className="panel search-panel" aria-label={t('agent.search.label')}>
@@ -104,10 +113,13 @@ export function ContactSearch() {
           </button>
         </div>
       </div>
+      {/* Always in the page, so the first answer is announced too (a live region that appears with its text often is not). */}
+      <p className="visually-hidden" role="status">
+        {summary}
+      </p>
       {query && (
         <div
           className="search-results"
-          aria-live="polite"
           ref={listRef}
           onKeyDown={(event) => {
             moveFocus(event, listRef.current, inputRef.current);

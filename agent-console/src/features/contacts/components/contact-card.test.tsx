@@ -141,6 +141,8 @@ describe('contact cards', () => {
     expect(document.activeElement).toBe(search);
     fireEvent.change(search, { target: { value: '2001122' } });
     fireEvent.submit(search.closest('form')!);
+    // Screen readers hear how many were found, not the whole list.
+    await waitFor(() => expect(screen.getAllByRole('status').map((status) => status.textContent)).toContain('1 contact found'));
     fireEvent.click(await screen.findByRole('button', { name: 'Close' }));
     expect(document.activeElement).toBe(search);
 
