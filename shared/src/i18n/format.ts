@@ -29,6 +29,7 @@ const toDate = (value: DateInput): Date => (value instanceof Date ? value : new 
  */
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 const numberFormats = new Map<string, Intl.NumberFormat>();
+const listFormats = new Map<string, Intl.ListFormat>();
 
 function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${locale}|${JSON.stringify(options)}`;
@@ -96,5 +97,10 @@ export function formatNumber(value: number, locale: string, options?: Intl.Numbe
 
 /** A list of names joined the way the language does it ("support, sales and vip"). */
 export function formatList(values: readonly string[], locale: string): string {
-  return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(values);
+  let format = listFormats.get(locale);
+  if (!format) {
+    format = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+    listFormats.set(locale, format);
+  }
+  return format.format(values);
 }
