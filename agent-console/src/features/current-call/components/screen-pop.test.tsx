@@ -88,6 +88,17 @@ describe('screen-pop', () => {
     expect(await within(callPanel()).findByText('No call right now')).toBeTruthy();
   });
 
+  it('shows a pop that arrives after the agent picked up as on a call, not ringing', async () => {
+    renderConsole();
+    const socket = await connection;
+    const call = buildCall({ agentExtension: '1001', answeredAt: new Date().toISOString() });
+    socket.emit('call:answered', { call });
+    socket.emit('call:ringing', { call, contact: buildPopContact(), localTime: buildLocalTime() });
+    expect(await within(callPanel()).findByRole('heading', { name: 'Ivan Petrov' })).toBeTruthy();
+    expect(within(callPanel()).getByText('On a call')).toBeTruthy();
+    expect(within(callPanel()).queryByText('Ringing')).toBeNull();
+  });
+
   it('shows a click-to-dial call as on the line once the agent picked up and the client is being rung', async () => {
     renderConsole();
     const socket = await connection;

@@ -41,7 +41,9 @@ export function useCurrentCall(extension: string | null): CurrentCall | null {
   useOnReconnect(askForCurrentCall);
 
   useSocketEvent('call:ringing', ({ call, contact, localTime }) => {
-    update(() => ({ phase: 'ringing', call, contact, localTime }));
+    // The card lookup can finish after the agent picked up: the call record says which it is.
+    const isOnTheLine = call.answeredAt !== null && call.agentExtension === extension;
+    update(() => ({ phase: isOnTheLine ? 'answered' : 'ringing', call, contact, localTime }));
   });
   useSocketEvent('call:answered', ({ call }) => {
     const isAnsweredElsewhere = extension !== null && call.agentExtension !== null && call.agentExtension !== extension;
