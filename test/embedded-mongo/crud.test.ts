@@ -1,25 +1,12 @@
-import { Long, MongoClient, ObjectId, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import { Long, ObjectId } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDb } from './test-db.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await MongoClient.connect(mongo.url);
-  db = client.db(mongo.dbName);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
+const t = useTestDb();
 
 describe('handshake and server commands', () => {
   it('answers hello as a writable standalone server', async () => {
-    const hello = await db.admin().command({ hello: 1 });
+    const hello = await t.db.admin().command({ hello: 1 });
     expect(hello).toMatchObject({ isWritablePrimary: true, ok: 1 });
     expect(hello.maxWireVersion).toBeGreaterThanOrEqual(17);
     expect(hello.maxBsonObjectSize).toBe(16 * 1024 * 1024);
@@ -28,53 +15,53 @@ describe('handshake and server commands', () => {
   });
 
   it('answers ping and buildInfo', async () => {
-    expect(await db.command({ ping: 1 })).toMatchObject({ ok: 1 });
-    const info = await db.admin().command({ buildInfo: 1 });
+    expect(await t.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    const info = await t.db.admin().command({ buildInfo: 1 });
     expect(info.version).toMatch(/^\d+\.\d+/);
   });
 
   it('reports an unknown command as CommandNotFound', async () => {
-    const error = await db.command({ noSuchThing: 1 }).catch((e: unknown) => e);
+    const error = await t.db.command({ noSuchThing: 1 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 59, codeName: 'CommandNotFound' });
     expect((error as Error).message).toContain("no such command: 'noSuchThing'");
   });
 
   it('lists databases and collections that were written to', async () => {
-    await db.collection('listed').insertOne({ a: 1 });
-    const { databases } = await db.admin().listDatabases();
-    expect(databases.map((d) => d.name)).toContain(mongo.dbName);
-    const names = (await db.listCollections().toArray()).map((c) => c.name);
+    await t.db.collection('listed').insertOne({ a: 1 });
+    const { databases } = await t.db.admin().listDatabases();
+    expect(databases.map((d) => d.name)).toContain(t.mongo.dbName);
+    const names = (await t.db.listCollections().toArray()).map((c) => c.name);
     expect(names).toContain('listed');
   });
 
   it('renames a collection with its documents and indexes', async () => {
-    const old = db.collection('before_rename');
+    const old = t.db.collection('before_rename');
     await old.createIndex({ k: 1 }, { unique: true });
     await old.insertMany([{ k: 1 }, { k: 2 }]);
     const renamed = await old.rename('after_rename');
     expect(await renamed.countDocuments()).toBe(2);
     expect((await renamed.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'k_1']);
     expect(await renamed.insertOne({ k: 1 }).catch((e: unknown) => e)).toMatchObject({ code: 11000 });
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    const names = (await t.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     expect(names).toContain('after_rename');
     expect(names).not.toContain('before_rename');
-    await db.collection('occupied').insertOne({});
+    await t.db.collection('occupied').insertOne({});
     expect(await renamed.rename('occupied').catch((e: unknown) => e)).toMatchObject({ code: 48 });
   });
 
   it('creates a collection once and reports NamespaceExists after', async () => {
-    await db.createCollection('made');
-    const error = await db.command({ create: 'made' }).catch((e: unknown) => e);
+    await t.db.createCollection('made');
+    const error = await t.db.command({ create: 'made' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 48, codeName: 'NamespaceExists' });
-    expect(await db.collection('made').drop()).toBe(true);
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(await t.db.collection('made').drop()).toBe(true);
+    const names = (await t.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     expect(names).not.toContain('made');
   });
 });
 
 describe('CRUD', () => {
   it('inserts, finds, updates and deletes documents', async () => {
-    const people = db.collection('people');
+    const people = t.db.collection('people');
     const { insertedId } = await people.insertOne({ name: 'Ann', age: 31, tags: ['vip'] });
     await people.insertMany([
       { name: 'Bob', age: 25 },
@@ -92,7 +79,7 @@ describe('CRUD', () => {
   });
 
   it('stores _id first and keeps BSON types', async () => {
-    const typed = db.collection('typed');
+    const typed = t.db.collection('typed');
     const id = new ObjectId();
     const at = new Date('2026-03-02T10:00:00Z');
     await typed.insertOne({ kind: 'x', _id: id, at, big: Long.fromString('9007199254740993'), n: 1.5, nested: { deep: [1, { a: null }] } });
@@ -104,13 +91,13 @@ describe('CRUD', () => {
   });
 
   it('stores $-prefixed field names on insert, as MongoDB 5.0+ permits', async () => {
-    const coll = db.collection('dollars');
+    const coll = t.db.collection('dollars');
     const { insertedId } = await coll.insertOne({ $price: 50, quantity: 30, location: { $db: 'novels' } });
     expect(await coll.findOne({ _id: insertedId })).toEqual({ _id: insertedId, $price: 50, quantity: 30, location: { $db: 'novels' } });
   });
 
   it('reports a duplicate _id as E11000', async () => {
-    const dup = db.collection('dup_ids');
+    const dup = t.db.collection('dup_ids');
     await dup.insertOne({ _id: 'same' as never });
     const error = await dup.insertOne({ _id: 'same' as never }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 11000 });
@@ -118,7 +105,7 @@ describe('CRUD', () => {
   });
 
   it('continues an unordered insertMany past a duplicate and reports it', async () => {
-    const coll = db.collection('unordered');
+    const coll = t.db.collection('unordered');
     const error = (await coll
       .insertMany(
         [{ _id: 1 }, { _id: 1 }, { _id: 2 }].map((doc) => doc as never),
@@ -130,7 +117,7 @@ describe('CRUD', () => {
   });
 
   it('upserts with the filter equality fields and $setOnInsert', async () => {
-    const coll = db.collection('upserts');
+    const coll = t.db.collection('upserts');
     const first = await coll.updateOne({ phone: '+74951234567', 'meta.source': 'web' }, { $set: { seen: 1 }, $setOnInsert: { createdBy: 'upsert' } }, { upsert: true });
     expect(first.upsertedCount).toBe(1);
     const second = await coll.updateOne({ phone: '+74951234567' }, { $set: { seen: 2 }, $setOnInsert: { createdBy: 'again' } }, { upsert: true });
@@ -140,7 +127,7 @@ describe('CRUD', () => {
   });
 
   it('replaces a document keeping its _id, and refuses to change _id', async () => {
-    const coll = db.collection('replace');
+    const coll = t.db.collection('replace');
     const { insertedId } = await coll.insertOne({ a: 1, b: 2 });
     await coll.replaceOne({ _id: insertedId }, { c: 3 });
     expect(await coll.findOne({ _id: insertedId })).toEqual({ _id: insertedId, c: 3 });
@@ -149,13 +136,13 @@ describe('CRUD', () => {
   });
 
   it('reports nModified 0 when an update changes nothing', async () => {
-    const coll = db.collection('noop');
+    const coll = t.db.collection('noop');
     await coll.insertOne({ a: 1 });
     expect(await coll.updateOne({ a: 1 }, { $set: { a: 1 } })).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
 
   it('fails an operator that cannot apply to the stored field instead of acknowledging a no-op', async () => {
-    const coll = db.collection('typed');
+    const coll = t.db.collection('typed');
     const { insertedId } = await coll.insertOne({ n: 1, s: 'text', list: [1, 2] });
     const codeOf = async (update: object) => ((await coll.updateOne({ _id: insertedId }, update).catch((e: unknown) => e)) as { code?: number }).code;
     expect(await codeOf({ $inc: { s: 1 } })).toBe(14);
@@ -175,18 +162,18 @@ describe('CRUD', () => {
   });
 
   it('creates a missing collection for an upsert only, not for updates that matched nothing', async () => {
-    expect(await db.collection('ghost').updateMany({}, { $set: { a: 1 } })).toMatchObject({ matchedCount: 0 });
-    expect(await db.collection('ghost').findOneAndUpdate({ a: 1 }, { $set: { a: 2 } })).toBeNull();
-    expect(await db.collection('ghost').findOneAndDelete({ a: 1 })).toBeNull();
-    expect(await db.listCollections({ name: 'ghost' }).toArray()).toEqual([]);
-    await db.collection('ghost').updateOne({ a: 1 }, { $set: { b: 2 } }, { upsert: true });
-    expect(await db.collection('ghost').find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ a: 1, b: 2 }]);
+    expect(await t.db.collection('ghost').updateMany({}, { $set: { a: 1 } })).toMatchObject({ matchedCount: 0 });
+    expect(await t.db.collection('ghost').findOneAndUpdate({ a: 1 }, { $set: { a: 2 } })).toBeNull();
+    expect(await t.db.collection('ghost').findOneAndDelete({ a: 1 })).toBeNull();
+    expect(await t.db.listCollections({ name: 'ghost' }).toArray()).toEqual([]);
+    await t.db.collection('ghost').updateOne({ a: 1 }, { $set: { b: 2 } }, { upsert: true });
+    expect(await t.db.collection('ghost').find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ a: 1, b: 2 }]);
   });
 });
 
 describe('query operators', () => {
   beforeAll(async () => {
-    await db.collection('ops').insertMany([
+    await t.db.collection('ops').insertMany([
       { n: 1, s: 'alpha', tags: ['a', 'b'], sub: { x: 1 }, items: [{ k: 'p', q: 2 }, { k: 'r', q: 9 }] },
       { n: 2, s: 'beta', tags: ['b'], sub: { x: 2 }, items: [{ k: 'p', q: 7 }] },
       { n: 3, s: 'Gamma', tags: [], items: [] },
@@ -195,7 +182,7 @@ describe('query operators', () => {
     ]);
   });
   const ns = async (filter: object) =>
-    (await db.collection('ops').find(filter).sort({ n: 1 }).toArray()).map((d) => d.n as number);
+    (await t.db.collection('ops').find(filter).sort({ n: 1 }).toArray()).map((d) => d.n as number);
 
   it('compares, combines and tests existence', async () => {
     expect(await ns({ n: { $gt: 1, $lte: 3 } })).toEqual([2, 3]);
@@ -221,19 +208,19 @@ describe('query operators', () => {
   });
 
   it('projects fields in and out', async () => {
-    const doc = await db.collection('ops').findOne({ n: 1 }, { projection: { s: 1, 'sub.x': 1, _id: 0 } });
+    const doc = await t.db.collection('ops').findOne({ n: 1 }, { projection: { s: 1, 'sub.x': 1, _id: 0 } });
     expect(doc).toEqual({ s: 'alpha', sub: { x: 1 } });
-    const without = await db.collection('ops').findOne({ n: 2 }, { projection: { items: 0, _id: 0, tags: 0 } });
+    const without = await t.db.collection('ops').findOne({ n: 2 }, { projection: { items: 0, _id: 0, tags: 0 } });
     expect(without).toEqual({ n: 2, s: 'beta', sub: { x: 2 } });
-    const positional = await db.collection('ops').findOne({ 'items.k': 'r' }, { projection: { 'items.$': 1 } });
+    const positional = await t.db.collection('ops').findOne({ 'items.k': 'r' }, { projection: { 'items.$': 1 } });
     expect(Object.entries(positional ?? {}).slice(1)).toEqual([['items', [{ k: 'r', q: 9 }]]]);
     expect(Object.keys(positional ?? {})[0]).toBe('_id');
-    const mixed = await db.collection('ops').findOne({}, { projection: { s: 1, tags: 0 } }).catch((e: unknown) => e);
+    const mixed = await t.db.collection('ops').findOne({}, { projection: { s: 1, tags: 0 } }).catch((e: unknown) => e);
     expect(mixed).toMatchObject({ code: 31254 });
   });
 
   it('sorts mixed types in BSON order and arrays by their extreme element', async () => {
-    const coll = db.collection('mixed');
+    const coll = t.db.collection('mixed');
     await coll.insertMany([{ v: 'text' }, { v: 10 }, { v: null }, { v: new Date(0) }, { v: true }, { v: { a: 1 } }, { v: [5, 1] }, {}]);
     const asc = (await coll.find({}, { projection: { _id: 0 } }).sort({ v: 1 }).toArray()).map((d) => d.v);
     // null and missing first; the array sorts by its smallest element (1) among the numbers.
@@ -252,20 +239,20 @@ describe('query operators', () => {
 
   it('sorts by $natural in insertion order, forwards or backwards', async () => {
     const natural = async (direction: 1 | -1) =>
-      (await db.collection('ops').find({ n: { $lte: 4 } }).sort({ $natural: direction }).toArray()).map((d) => d.n as number);
+      (await t.db.collection('ops').find({ n: { $lte: 4 } }).sort({ $natural: direction }).toArray()).map((d) => d.n as number);
     expect(await natural(1)).toEqual([1, 2, 3, 4]);
     expect(await natural(-1)).toEqual([4, 3, 2, 1]);
   });
 
   it('returns distinct values, unwinding arrays', async () => {
-    expect((await db.collection('ops').distinct('tags')).sort()).toEqual(['a', 'b']);
-    expect(await db.collection('ops').distinct('sub.x', { n: { $lt: 3 } })).toEqual([1, 2]);
+    expect((await t.db.collection('ops').distinct('tags')).sort()).toEqual(['a', 'b']);
+    expect(await t.db.collection('ops').distinct('sub.x', { n: { $lt: 3 } })).toEqual([1, 2]);
   });
 });
 
 describe('update operators', () => {
   it('applies $push with $each/$sort/$slice, $addToSet, $pull, $pop, $unset, $rename, $min/$max, $mul, $currentDate', async () => {
-    const coll = db.collection<{ scores: number[]; fresh?: number[]; set: string[]; list: number[]; old?: number; low: number; high: number; price?: number; renamed?: number; touchedAt?: Date }>('updates');
+    const coll = t.db.collection<{ scores: number[]; fresh?: number[]; set: string[]; list: number[]; old?: number; low: number; high: number; price?: number; renamed?: number; touchedAt?: Date }>('updates');
     const { insertedId: _id } = await coll.insertOne({ scores: [5], set: ['a'], list: [1, 2, 3, 2], old: 1, low: 5, high: 5, price: 10 });
     await coll.updateOne(
       { _id },
@@ -289,7 +276,7 @@ describe('update operators', () => {
   });
 
   it('sorts pushed sub-documents by several keys and keeps the last ones with a negative $slice', async () => {
-    const coll = db.collection<{ attempts: Array<{ day: number; n: number }> }>('push_sort');
+    const coll = t.db.collection<{ attempts: Array<{ day: number; n: number }> }>('push_sort');
     const { insertedId: _id } = await coll.insertOne({ attempts: [{ day: 2, n: 1 }] });
     await coll.updateOne(
       { _id },
@@ -303,7 +290,7 @@ describe('update operators', () => {
   });
 
   it('updates array elements by positional $, $[] and $[identifier]', async () => {
-    const coll = db.collection('positional');
+    const coll = t.db.collection('positional');
     const { insertedId: _id } = await coll.insertOne({ items: [{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'c', n: 3 }] });
     await coll.updateOne({ _id, 'items.k': 'b' }, { $set: { 'items.$.n': 20 } });
     await coll.updateOne({ _id }, { $inc: { 'items.$[].n': 1 } });
@@ -313,7 +300,7 @@ describe('update operators', () => {
   });
 
   it('applies an aggregation-pipeline update', async () => {
-    const coll = db.collection('pipeline_updates');
+    const coll = t.db.collection('pipeline_updates');
     const { insertedId: _id } = await coll.insertOne({ first: 'Ann', last: 'Lee' });
     await coll.updateOne({ _id }, [{ $set: { full: { $concat: ['$first', ' ', '$last'] } } }]);
     expect((await coll.findOne({ _id }))?.full).toBe('Ann Lee');
@@ -322,7 +309,7 @@ describe('update operators', () => {
 
 describe('findOneAndUpdate / findOneAndDelete', () => {
   it('returns the document before or after, honouring sort', async () => {
-    const coll = db.collection('fam');
+    const coll = t.db.collection('fam');
     await coll.insertMany([
       { q: 'x', due: 3 },
       { q: 'x', due: 1 },
@@ -344,7 +331,7 @@ describe('findOneAndUpdate / findOneAndDelete', () => {
 
 describe('cursors', () => {
   it('pages through 10 000 documents with getMore and honours skip/limit/batchSize', async () => {
-    const coll = db.collection('many');
+    const coll = t.db.collection('many');
     const docs = Array.from({ length: 10_000 }, (_, i) => ({ i, group: i % 7 }));
     await coll.insertMany(docs);
     const all = await coll.find({}, { batchSize: 500 }).sort({ i: 1 }).toArray();
@@ -358,20 +345,20 @@ describe('cursors', () => {
   });
 
   it('opens a cursor with an empty first batch for batchSize 0, and refuses negative counts', async () => {
-    const opened = await db.command({ find: 'many', filter: { group: 0 }, batchSize: 0 });
+    const opened = await t.db.command({ find: 'many', filter: { group: 0 }, batchSize: 0 });
     expect(opened.cursor.firstBatch).toEqual([]);
     expect(opened.cursor.id.toString()).not.toBe('0');
-    const rest = await db.command({ getMore: opened.cursor.id, collection: 'many' });
+    const rest = await t.db.command({ getMore: opened.cursor.id, collection: 'many' });
     expect(rest.cursor.nextBatch).toHaveLength(1_429);
     expect(rest.cursor.id.toString()).toBe('0');
     for (const field of ['batchSize', 'limit', 'skip']) {
-      const error = await db.command({ find: 'many', [field]: -1 }).catch((e: unknown) => e);
+      const error = await t.db.command({ find: 'many', [field]: -1 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 51024, message: `BSON field '${field}' value must be >= 0, actual value '-1'` });
     }
   });
 
   it('closes a cursor early without errors', async () => {
-    const coll = db.collection('many');
+    const coll = t.db.collection('many');
     const cursor = coll.find({}).batchSize(10);
     expect(await cursor.next()).not.toBeNull();
     await cursor.close();

@@ -1,25 +1,11 @@
-import { MongoClient, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from './test-db.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await MongoClient.connect(mongo.url);
-  db = client.db(mongo.dbName);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
+const t = useTestDb();
 
 describe('driver helpers built on the basic commands', () => {
   it('runs a mixed ordered bulkWrite and reports every count', async () => {
-    const coll = db.collection<{ _id: number; n?: number; tag?: string }>('bulk');
+    const coll = t.db.collection<{ _id: number; n?: number; tag?: string }>('bulk');
     await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
     const result = await coll.bulkWrite([
       { insertOne: { document: { _id: 4, n: 4 } } },
@@ -39,7 +25,7 @@ describe('driver helpers built on the basic commands', () => {
   });
 
   it('stops an ordered bulkWrite at a duplicate and keeps the writes before it', async () => {
-    const coll = db.collection<{ _id: number }>('bulk_dup');
+    const coll = t.db.collection<{ _id: number }>('bulk_dup');
     const error = (await coll
       .bulkWrite([{ insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 2 } } }])
       .catch((e: unknown) => e)) as { code: number };
@@ -48,14 +34,14 @@ describe('driver helpers built on the basic commands', () => {
   });
 
   it('counts with skip and limit, and filters with $expr', async () => {
-    const coll = db.collection('counting');
+    const coll = t.db.collection('counting');
     await coll.insertMany(Array.from({ length: 30 }, (_, i) => ({ i, budget: i * 10, spent: i % 2 === 0 ? i * 20 : i })));
     expect(await coll.countDocuments({ i: { $gte: 10 } }, { skip: 5, limit: 10 })).toBe(10);
     expect(await coll.countDocuments({ $expr: { $gt: ['$spent', '$budget'] } })).toBe(14);
   });
 
   it('replaces with findOneAndReplace and projects an array element with $elemMatch', async () => {
-    const coll = db.collection('replacing');
+    const coll = t.db.collection('replacing');
     await coll.insertOne({ key: 'a', items: [{ k: 1, v: 'x' }, { k: 2, v: 'y' }] });
     const projected = await coll.findOne({ key: 'a' }, { projection: { _id: 0, items: { $elemMatch: { k: 2 } } } });
     expect(projected).toEqual({ items: [{ k: 2, v: 'y' }] });
@@ -64,7 +50,7 @@ describe('driver helpers built on the basic commands', () => {
   });
 
   it('pages a projected cursor across getMore batches', async () => {
-    const coll = db.collection('paged');
+    const coll = t.db.collection('paged');
     await coll.insertMany(Array.from({ length: 250 }, (_, i) => ({ i, secret: 's', group: i % 2 })));
     const docs = await coll.find({ group: 1 }, { projection: { secret: 0, _id: 0 }, batchSize: 20 }).sort({ i: -1 }).toArray();
     expect(docs).toHaveLength(125);
@@ -73,7 +59,7 @@ describe('driver helpers built on the basic commands', () => {
   });
 
   it('updates matching array elements in many documents with arrayFilters', async () => {
-    const coll = db.collection('filtered');
+    const coll = t.db.collection('filtered');
     await coll.insertMany([
       { q: 1, attempts: [{ r: 'busy', late: 5 }, { r: 'no-answer', late: 50 }] },
       { q: 1, attempts: [{ r: 'busy', late: 70 }] },

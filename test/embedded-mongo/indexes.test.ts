@@ -1,25 +1,12 @@
-import { MongoClient, type Db, type ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import type { ObjectId } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useTestDb } from './test-db.js';
 
-let mongo: TestMongo;
-let client: MongoClient;
-let db: Db;
-
-beforeAll(async () => {
-  mongo = await startTestMongo();
-  client = await MongoClient.connect(mongo.url);
-  db = client.db(mongo.dbName);
-});
-
-afterAll(async () => {
-  await client?.close();
-  await mongo?.stop();
-});
+const t = useTestDb();
 
 describe('indexes', () => {
   it('lists created indexes with their options, _id_ first', async () => {
-    const coll = db.collection('listed');
+    const coll = t.db.collection('listed');
     await coll.createIndex({ company: 1, name: -1 });
     await coll.createIndex({ email: 1 }, { unique: true, sparse: true, name: 'email_unique' });
     const indexes = await coll.listIndexes().toArray();
@@ -31,7 +18,7 @@ describe('indexes', () => {
   });
 
   it('treats re-creating an identical index as a no-op and a conflicting one as an error', async () => {
-    const coll = db.collection('recreate');
+    const coll = t.db.collection('recreate');
     await coll.createIndex({ a: 1 });
     await coll.createIndex({ a: 1 });
     const error = await coll.createIndex({ a: 1 }, { name: 'other_name', unique: true }).catch((e: unknown) => e);
@@ -39,14 +26,14 @@ describe('indexes', () => {
   });
 
   it('refuses a duplicate on a multikey unique index with keyPattern and keyValue', async () => {
-    const contacts = db.collection<{ name: string; phones: string[] }>('contacts');
+    const contacts = t.db.collection<{ name: string; phones: string[] }>('contacts');
     await contacts.createIndex({ phones: 1 }, { unique: true });
     await contacts.insertOne({ name: 'Ann', phones: ['+74951110000', '+74951110001'] });
     const error = (await contacts.insertOne({ name: 'Bob', phones: ['+74951110001'] }).catch((e: unknown) => e)) as Record<string, unknown>;
     expect(error.code).toBe(11000);
     expect(error.keyPattern).toEqual({ phones: 1 });
     expect(error.keyValue).toEqual({ phones: '+74951110001' });
-    expect(String(error.message)).toMatch(new RegExp(`E11000 duplicate key error collection: ${mongo.dbName}\\.contacts index: phones_1 dup key: \\{ phones: "\\+74951110001" \\}`));
+    expect(String(error.message)).toMatch(new RegExp(`E11000 duplicate key error collection: ${t.mongo.dbName}\\.contacts index: phones_1 dup key: \\{ phones: "\\+74951110001" \\}`));
     // One document may repeat its own value, and updates are checked too.
     await contacts.insertOne({ name: 'Cid', phones: ['+74951110002', '+74951110002'] });
     const updateError = await contacts.updateOne({ name: 'Cid' }, { $push: { phones: '+74951110000' } }).catch((e: unknown) => e);
@@ -55,7 +42,7 @@ describe('indexes', () => {
   });
 
   it('indexes an empty array apart from a missing field in a unique index', async () => {
-    const coll = db.collection('empty_arrays');
+    const coll = t.db.collection('empty_arrays');
     await coll.createIndex({ tags: 1 }, { unique: true });
     await coll.insertOne({ n: 1, tags: [] });
     await coll.insertOne({ n: 2 });
@@ -66,7 +53,7 @@ describe('indexes', () => {
   });
 
   it('enforces compound unique keys on the combination only', async () => {
-    const coll = db.collection('compound');
+    const coll = t.db.collection('compound');
     await coll.createIndex({ queue: 1, day: 1 }, { unique: true });
     await coll.insertMany([
       { queue: 'support', day: 1 },
@@ -78,7 +65,7 @@ describe('indexes', () => {
   });
 
   it('lets a sparse unique index hold many documents without the field', async () => {
-    const coll = db.collection('sparse');
+    const coll = t.db.collection('sparse');
     await coll.createIndex({ email: 1 }, { unique: true, sparse: true });
     await coll.insertMany([{ n: 1 }, { n: 2 }, { n: 3, email: 'a@x' }]);
     expect(await coll.insertOne({ email: 'a@x' }).catch((e: unknown) => e)).toMatchObject({ code: 11000 });
@@ -86,14 +73,14 @@ describe('indexes', () => {
   });
 
   it('counts missing fields as null in a non-sparse unique index', async () => {
-    const coll = db.collection('nulls');
+    const coll = t.db.collection('nulls');
     await coll.createIndex({ code: 1 }, { unique: true });
     await coll.insertOne({ n: 1 });
     expect(await coll.insertOne({ n: 2 }).catch((e: unknown) => e)).toMatchObject({ code: 11000 });
   });
 
   it('applies a partial unique index only to documents matching its filter', async () => {
-    const coll = db.collection('partial');
+    const coll = t.db.collection('partial');
     await coll.createIndex({ contactId: 1 }, { unique: true, partialFilterExpression: { open: true } });
     await coll.insertMany([
       { contactId: 7, open: false },
@@ -105,7 +92,7 @@ describe('indexes', () => {
   });
 
   it('fails to build a unique index over existing duplicates and leaves no index behind', async () => {
-    const coll = db.collection('prebuilt');
+    const coll = t.db.collection('prebuilt');
     await coll.insertMany([{ k: 1 }, { k: 1 }]);
     const error = await coll.createIndex({ k: 1 }, { unique: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 11000 });
@@ -117,8 +104,8 @@ describe('indexes', () => {
   });
 
   it('returns the same results through an index as without one (equality, $in, ranges, sort)', async () => {
-    const plain = db.collection('plain_tasks');
-    const indexed = db.collection('indexed_tasks');
+    const plain = t.db.collection('plain_tasks');
+    const indexed = t.db.collection('indexed_tasks');
     const base = Date.UTC(2026, 2, 2);
     const docs = Array.from({ length: 600 }, (_, i) => ({
       i,
@@ -155,7 +142,7 @@ describe('indexes', () => {
   });
 
   it('answers a lookup by phone from the index, examining one document (explain)', async () => {
-    const contacts = db.collection('explained');
+    const contacts = t.db.collection('explained');
     await contacts.createIndex({ phones: 1 }, { unique: true });
     await contacts.createIndex({ dueAt: 1 });
     await contacts.insertMany(

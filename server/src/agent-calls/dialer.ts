@@ -98,10 +98,8 @@ export function createDialer({ connection, telephony, realtime, clock, logger, l
     push(dial, stage, stage === 'connected' ? 'answered' : null);
   };
 
-  const unsubscribe = [
-    telephony.on('call:changed', followCall),
-    telephony.on('call:ended', followCall),
-  ];
+  // Every change of a call, its end included, comes as call:changed first.
+  const unsubscribe = [telephony.on('call:changed', followCall)];
   const sweep = setInterval(() => {
     const cutoff = clock.now().getTime() - FORGET_AFTER_MS;
     for (const [id, dial] of dials) if (dial.startedAt < cutoff) dials.delete(id);
