@@ -1,33 +1,23 @@
 import type { CallRecord, Deal, ErrorBody, TimelineItem } from '@crm/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCallRecord } from '@crm/shared/testing/call-record';
 import { createContactRepository } from '../../server/src/contacts/contact.repository.js';
 import { manualClock } from '../../server/src/platform/clock.js';
 import { createScreenPopService, type ScreenPopService } from '../../server/src/screen-pop/index.js';
 import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
-const ringing = (overrides: Partial<CallRecord>): CallRecord => ({
-  id: 'call-now',
-  linkedid: '1771500000.10',
-  direction: 'inbound',
-  callerNumber: '+73432001122',
-  calledNumber: '+74951000000',
-  queue: 'sales',
-  agentExtension: null,
-  ringingAgents: ['1001'],
-  contactId: null,
-  result: null,
-  active: true,
-  startedAt: '2026-02-10T09:00:00.000Z',
-  queuedAt: '2026-02-10T09:00:00.000Z',
-  ringingAt: '2026-02-10T09:00:04.000Z',
-  answeredAt: null,
-  endedAt: null,
-  waitSeconds: null,
-  talkSeconds: null,
-  hangupCause: null,
-  endedDuringOutage: false,
-  ...overrides,
-});
+const ringing = (overrides: Partial<CallRecord>): CallRecord =>
+  buildCallRecord({
+    id: 'call-now',
+    linkedid: '1771500000.10',
+    calledNumber: '+74951000000',
+    queue: 'sales',
+    startedAt: '2026-02-10T09:00:00.000Z',
+    queuedAt: '2026-02-10T09:00:00.000Z',
+    ringingAt: '2026-02-10T09:00:04.000Z',
+    waitSeconds: null,
+    ...overrides,
+  });
 
 describe('screen-pop for a ringing call, with the demo contacts in the store', () => {
   const clock = manualClock('2026-02-10T09:00:05Z'); // 14:00 in Yekaterinburg, 19:00 in Vladivostok

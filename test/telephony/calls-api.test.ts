@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCallRecord } from '@crm/shared/testing/call-record';
 import type { CallRecord, ListCallsResponse } from '@crm/shared';
 import { attachSession } from '../../server/src/auth/require-auth.js';
 import { createCallRepository } from '../../server/src/calls/call.repository.js';
@@ -16,16 +17,11 @@ let base: string;
 let token: string;
 
 function call(linkedid: string, fields: Partial<CallRecord>): CallRecord {
-  return {
+  return buildCallRecord({
     id: linkedid,
     linkedid,
-    direction: 'inbound',
-    callerNumber: '+73432001122',
     calledNumber: null,
-    queue: 'support',
     agentExtension: '1001',
-    ringingAgents: ['1001'],
-    contactId: null,
     result: 'answered',
     active: false,
     startedAt: '2026-11-22T10:00:00.000Z',
@@ -36,9 +32,8 @@ function call(linkedid: string, fields: Partial<CallRecord>): CallRecord {
     waitSeconds: 3,
     talkSeconds: 11,
     hangupCause: 16,
-    endedDuringOutage: false,
     ...fields,
-  };
+  });
 }
 
 beforeAll(async () => {

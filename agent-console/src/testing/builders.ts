@@ -1,31 +1,8 @@
-import type { CallRecord, ClientLocalTime, Contact, Deal, ScreenPopContact } from '@crm/shared';
+import { buildCallRecord } from '@crm/shared/testing/call-record';
+import type { ClientLocalTime, Contact, Deal, ScreenPopContact } from '@crm/shared';
 
-/** A call record as the server pushes it, for console tests. */
-export function buildCall(overrides: Partial<CallRecord> = {}): CallRecord {
-  return {
-    id: 'call-1',
-    linkedid: '1700000000.11',
-    direction: 'inbound',
-    callerNumber: '+73432001122',
-    calledNumber: '+74950000000',
-    queue: 'support',
-    agentExtension: null,
-    ringingAgents: ['1001'],
-    contactId: null,
-    result: null,
-    active: true,
-    startedAt: '2026-11-23T09:00:00.000Z',
-    queuedAt: '2026-11-23T09:00:00.000Z',
-    ringingAt: '2026-11-23T09:00:05.000Z',
-    answeredAt: null,
-    endedAt: null,
-    waitSeconds: 5,
-    talkSeconds: null,
-    hangupCause: null,
-    endedDuringOutage: false,
-    ...overrides,
-  };
-}
+/** A call record as the server pushes it (the one builder every side's tests share). */
+export const buildCall = buildCallRecord;
 
 export function buildContact(overrides: Partial<Contact> = {}): Contact {
   return {

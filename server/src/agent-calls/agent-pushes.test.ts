@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { buildCallRecord } from '@crm/shared/testing/call-record';
 import type { CallRecord } from '@crm/shared';
 import type { TelephonyEvents } from '../telephony/index.js';
 import { startAgentPushes } from './agent-pushes.js';
 
-const call = (overrides: Partial<CallRecord> = {}): CallRecord => ({
-  id: '1795358516.12',
-  linkedid: '1795358516.12',
-  direction: 'inbound',
-  callerNumber: '+73432001122',
-  calledNumber: null,
-  queue: 'support',
-  agentExtension: null,
-  ringingAgents: ['1001', '1002'],
-  contactId: null,
-  result: null,
-  active: true,
-  startedAt: '2026-11-22T14:41:56.000Z',
-  queuedAt: '2026-11-22T14:41:56.500Z',
-  ringingAt: '2026-11-22T14:41:56.600Z',
-  answeredAt: null,
-  endedAt: null,
-  waitSeconds: null,
-  talkSeconds: null,
-  hangupCause: null,
-  endedDuringOutage: false,
-  ...overrides,
-});
+const call = (overrides: Partial<CallRecord> = {}): CallRecord =>
+  buildCallRecord({
+    id: '1795358516.12',
+    linkedid: '1795358516.12',
+    calledNumber: null,
+    ringingAgents: ['1001', '1002'],
+    startedAt: '2026-11-22T14:41:56.000Z',
+    queuedAt: '2026-11-22T14:41:56.500Z',
+    ringingAt: '2026-11-22T14:41:56.600Z',
+    waitSeconds: null,
+    ...overrides,
+  });
 
 /** Telephony that the test drives by hand, and the pushes each agent's console received. */
 function harness(active: CallRecord[]) {

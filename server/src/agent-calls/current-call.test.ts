@@ -1,30 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { buildCallRecord } from '@crm/shared/testing/call-record';
 import type { AgentStatus, CallRecord } from '@crm/shared';
 import { currentCallOf } from './agent-calls.socket.js';
 
-const call = (overrides: Partial<CallRecord>): CallRecord => ({
-  id: 'c1',
-  linkedid: 'c1',
-  direction: 'inbound',
-  callerNumber: '+73432001122',
-  calledNumber: null,
-  queue: 'support',
-  agentExtension: null,
-  ringingAgents: [],
-  contactId: null,
-  result: null,
-  active: true,
-  startedAt: '2026-11-22T14:41:56.000Z',
-  queuedAt: null,
-  ringingAt: null,
-  answeredAt: null,
-  endedAt: null,
-  waitSeconds: null,
-  talkSeconds: null,
-  hangupCause: null,
-  endedDuringOutage: false,
-  ...overrides,
-});
+const call = (overrides: Partial<CallRecord>): CallRecord =>
+  buildCallRecord({
+    id: 'c1',
+    linkedid: 'c1',
+    calledNumber: null,
+    ringingAgents: [],
+    startedAt: '2026-11-22T14:41:56.000Z',
+    queuedAt: null,
+    ringingAt: null,
+    waitSeconds: null,
+    ...overrides,
+  });
 
 const telephony = (calls: CallRecord[], states: Record<string, AgentStatus['state']>) => ({
   activeCalls: () => calls,

@@ -1,30 +1,19 @@
 import { DEFAULT_CALLING_WINDOW, type CallRecord, type Contact, type Deal } from '@crm/shared';
 import { describe, expect, it } from 'vitest';
+import { buildCallRecord } from '@crm/shared/testing/call-record';
 import { buildScreenPop, clientNumberOf } from './screen-pop.js';
 
-const call = (overrides: Partial<CallRecord> = {}): CallRecord => ({
-  id: 'call-1',
-  linkedid: '1700000000.1',
-  direction: 'inbound',
-  callerNumber: '+73432001122',
-  calledNumber: '+74951000000',
-  queue: 'sales',
-  agentExtension: null,
-  ringingAgents: ['1001'],
-  contactId: null,
-  result: null,
-  active: true,
-  startedAt: '2026-02-10T09:00:00.000Z',
-  queuedAt: '2026-02-10T09:00:00.000Z',
-  ringingAt: '2026-02-10T09:00:05.000Z',
-  answeredAt: null,
-  endedAt: null,
-  waitSeconds: null,
-  talkSeconds: null,
-  hangupCause: null,
-  endedDuringOutage: false,
-  ...overrides,
-});
+const call = (overrides: Partial<CallRecord> = {}): CallRecord =>
+  buildCallRecord({
+    linkedid: '1700000000.1',
+    calledNumber: '+74951000000',
+    queue: 'sales',
+    startedAt: '2026-02-10T09:00:00.000Z',
+    queuedAt: '2026-02-10T09:00:00.000Z',
+    ringingAt: '2026-02-10T09:00:05.000Z',
+    waitSeconds: null,
+    ...overrides,
+  });
 
 const ivan: Contact = {
   id: 'c1',
