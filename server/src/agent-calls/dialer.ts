@@ -14,7 +14,7 @@ import {
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { createContactRepository } from '../contacts/contact.repository.js';
-import { createNumberLocator, type NumberLocator } from '../contacts/timezone-inference.js';
+import { defaultNumberLocator, type NumberLocator } from '../contacts/timezone-inference.js';
 import { AppError } from '../http/app-error.js';
 import type { Clock } from '../platform/clock.js';
 import type { Realtime } from '../realtime/realtime.js';
@@ -48,7 +48,6 @@ export interface Dialer {
   stop(): void;
 }
 
-const sharedLocator = createNumberLocator();
 /** A dial that never produced a call record is forgotten after this long. */
 const FORGET_AFTER_MS = 10 * 60_000;
 
@@ -56,7 +55,7 @@ const FORGET_AFTER_MS = 10 * 60_000;
  * Click-to-dial: checks the client's calling window, originates (agent's phone first, then the
  * client) and pushes `call:dial-progress` to the agent's own sockets as the call moves on.
  */
-export function createDialer({ connection, telephony, realtime, clock, logger, locate = sharedLocator }: DialerDeps): Dialer {
+export function createDialer({ connection, telephony, realtime, clock, logger, locate = defaultNumberLocator }: DialerDeps): Dialer {
   const contacts = createContactRepository(connection);
   const settings = settingsRepositoryFor(connection);
   const log = logger.child({ component: 'dialer' });

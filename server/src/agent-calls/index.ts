@@ -26,7 +26,7 @@ export function createAgentCalls(ctx: AppContext): AgentCalls {
     socket: agentCallsSocket(ctx, { dialer, screenPop }),
     start() {
       if (!telephony) return;
-      const stops = [startScreenPop({ connection, clock, logger, realtime, telephony }), startAgentPushes({ telephony, realtime }), () => dialer?.stop()];
+      const stops = [startScreenPop({ connection, clock, logger, realtime, telephony, screenPop }), startAgentPushes({ telephony, realtime }), () => dialer?.stop()];
       ctx.onClose(() => {
         for (const stop of stops) stop();
       });

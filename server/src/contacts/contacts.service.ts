@@ -31,7 +31,7 @@ import { ImportFileError, planImport, readContactsCsv, type ImportTarget } from 
 import { mergeContactRecords, recordOf } from './contact-merge.js';
 import { contactSearchFilter } from './contact-search.js';
 import { contactRef, createContactRepository, type ContactRecord, type ContactRepository } from './contact.repository.js';
-import { createNumberLocator, type NumberLocator } from './timezone-inference.js';
+import { defaultNumberLocator, type NumberLocator } from './timezone-inference.js';
 
 export interface ContactsServiceDeps {
   connection: Connection;
@@ -60,9 +60,8 @@ export interface ContactsService {
 }
 
 /** Shared so the number metadata cache is shared too. */
-const defaultLocator = createNumberLocator();
 
-export function createContactsService({ connection, clock, locate = defaultLocator }: ContactsServiceDeps): ContactsService {
+export function createContactsService({ connection, clock, locate = defaultNumberLocator }: ContactsServiceDeps): ContactsService {
   const contacts = createContactRepository(connection);
   const settings = settingsRepositoryFor(connection);
   const deals: DealRepository = createDealRepository(connection);

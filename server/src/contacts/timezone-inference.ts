@@ -114,6 +114,9 @@ export function createNumberLocator({ cacheSize = 10_000, locale = 'en' } = {}):
   };
 }
 
+/** The one locator (and per-number cache) the server's domains share. */
+export const defaultNumberLocator: NumberLocator = createNumberLocator();
+
 async function locateNumber(e164: string, locale: string): Promise<NumberLocation> {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return { e164, country: null, region: null, timeZone: zoneFromCandidates(null) };

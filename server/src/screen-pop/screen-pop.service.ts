@@ -2,7 +2,7 @@ import { isE164, normalizePhone, type CallRecord, type CallRingingPayload, type 
 import type { Connection } from 'mongoose';
 import { createContactCalls } from '../contacts/contact-calls.js';
 import { createContactRepository } from '../contacts/contact.repository.js';
-import { createNumberLocator, type NumberLocator } from '../contacts/timezone-inference.js';
+import { defaultNumberLocator, type NumberLocator } from '../contacts/timezone-inference.js';
 import { createDealRepository } from '../deals/deal.repository.js';
 import type { Clock } from '../platform/clock.js';
 import { settingsRepositoryFor } from '../settings/settings.repository.js';
@@ -27,9 +27,8 @@ export interface ScreenPopDeps {
   interactions?: number;
 }
 
-const sharedLocator = createNumberLocator();
 
-export function createScreenPopService({ connection, clock, locate = sharedLocator, interactions = 5 }: ScreenPopDeps): ScreenPopService {
+export function createScreenPopService({ connection, clock, locate = defaultNumberLocator, interactions = 5 }: ScreenPopDeps): ScreenPopService {
   const contacts = createContactRepository(connection);
   const deals = createDealRepository(connection);
   const calls = createContactCalls(connection);

@@ -5,7 +5,7 @@ import type { NumberLocator } from '../contacts/timezone-inference.js';
 import type { Clock } from '../platform/clock.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { TelephonyEvents } from '../telephony/index.js';
-import { createScreenPopService } from './screen-pop.service.js';
+import { createScreenPopService, type ScreenPopService } from './screen-pop.service.js';
 
 /** The part of the telephony service the pop listens to. */
 export interface RingingSource {
@@ -19,6 +19,8 @@ export interface ScreenPopWiring {
   realtime: Pick<Realtime, 'emitToAgent'>;
   telephony: RingingSource;
   locate?: NumberLocator;
+  /** The service to build pops with (one per app); made here when not given. */
+  screenPop?: ScreenPopService;
 }
 
 /**
@@ -27,8 +29,7 @@ export interface ScreenPopWiring {
  * meanwhile is dropped, and one whose call changed meanwhile carries the latest call record.
  * Returns the unsubscribe function (call it on close).
  */
-export function startScreenPop({ connection, clock, logger, realtime, telephony, locate }: ScreenPopWiring): () => void {
-  const screenPop = createScreenPopService({ connection, clock, ...(locate ? { locate } : {}) });
+export function startScreenPop({ connection, clock, logger, realtime, telephony, locate, screenPop = createScreenPopService({ connection, clock, ...(locate ? { locate } : {}) }) }: ScreenPopWiring): () => void {
   const log = logger.child({ component: 'screen-pop' });
   const latest = new Map<string, CallRecord>();
   const ended = new Set<string>();
