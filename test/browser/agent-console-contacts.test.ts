@@ -183,10 +183,18 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
     const card = page.getByRole('region', { name: 'Contact card' });
     await card.getByRole('heading', { name }).waitFor();
 
+    // The dial status has its line reserved: the panels under the phone stay where they are.
+    const recentCalls = page.getByRole('region', { name: 'Today’s calls', exact: true });
+    const phonePanel = page.getByRole('region', { name: 'Phone', exact: true });
+    const [recentBefore, phoneBefore] = await Promise.all([recentCalls.boundingBox(), phonePanel.boundingBox()]);
+    expect(recentBefore).not.toBeNull();
+
     // D dials the card's main number.
     await page.keyboard.press('d');
-    const status = page.getByRole('region', { name: 'Phone' }).locator('.dial-status');
+    const status = phonePanel.locator('.dial-status');
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe(words);
+    expect(await recentCalls.boundingBox()).toEqual(recentBefore);
+    expect(await phonePanel.boundingBox()).toEqual(phoneBefore);
 
     const calls = await waitFor(async () => {
       const { body } = await api<ListCallsResponse>(`/api/calls?direction=outbound&number=${encodeURIComponent(number)}`);

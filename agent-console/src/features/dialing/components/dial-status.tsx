@@ -37,7 +37,8 @@ function useAttemptWords(): (attempt: DialAttempt) => { text: string; tone: stri
 /**
  * How the agent's click-to-dial is going, in words. The live region stays in the page while no
  * dial is under way: screen readers announce changes to a region they already know, not one that
- * appears together with its first message.
+ * appears together with its first message. The region keeps one line reserved (styles.css), so
+ * nothing below the phone panel moves when a status appears or clears.
  */
 export function DialStatus() {
   const { attempt } = useDial();
@@ -46,7 +47,12 @@ export function DialStatus() {
   return (
     <div className="dial-status-region" role="status">
       {attempt && status && (
-        <p className={`notice dial-status ${status.tone}`.trim()} data-stage={attempt.stage} data-outcome={attempt.outcome ?? ''}>
+        <p
+          className={`notice dial-status ${status.tone}`.trim()}
+          data-stage={attempt.stage}
+          data-outcome={attempt.outcome ?? ''}
+          title={status.text}
+        >
           {status.text}
         </p>
       )}
