@@ -61,3 +61,27 @@ export const PHONE_CONTROL_UNAVAILABLE = 'PHONE_CONTROL_UNAVAILABLE';
 export const PHONE_ACTIONS = ['answer', 'hangup', 'reject'] as const;
 export type PhoneAction = (typeof PHONE_ACTIONS)[number];
 export const phoneActionSchema = z.object({ action: z.enum(PHONE_ACTIONS) });
+
+/** An agent's extension as the PBX dials it: a short internal number, never a client's E.164 number. */
+const EXTENSION_NUMBER = /^\d{2,8}$/;
+
+/**
+ * The other agent of an agent-to-agent call (one agent dialed another's extension directly: no
+ * queue, no client), seen from `extension`; null when the call is not an internal call of theirs.
+ * The PBX records such a call as outbound from the calling agent to the called extension.
+ */
+export function internalCallPeer(
+  call: { direction: 'inbound' | 'outbound'; queue: string | null; agentExtension: string | null; calledNumber: string | null },
+  extension: string,
+): string | null {
+  const { direction, queue, agentExtension, calledNumber } = call;
+  if (direction !== 'outbound' || queue !== null || !agentExtension || !calledNumber || !EXTENSION_NUMBER.test(calledNumber)) return null;
+  if (extension === agentExtension) return calledNumber;
+  if (extension === calledNumber) return agentExtension;
+  return null;
+}
+
+/** The extension an internal call rings (the called agent), or null for any other call. */
+export function internalCallee(call: Parameters<typeof internalCallPeer>[0]): string | null {
+  return call.agentExtension ? internalCallPeer(call, call.agentExtension) : null;
+}

@@ -1,4 +1,4 @@
-import { dialRequestSchema, phoneActionSchema, type CallRecord } from '@crm/shared';
+import { dialRequestSchema, internalCallee, internalCallPeer, phoneActionSchema, type CallRecord, type CallRingingPayload } from '@crm/shared';
 import { AppError } from '../http/app-error.js';
 import type { AppContext } from '../platform/app-context.js';
 import { onCommand } from '../realtime/command.js';
@@ -21,16 +21,24 @@ function requireTelephony(ctx: AppContext): TelephonyService {
 
 /**
  * The call an agent is in or being rung for right now, if any: a call they answered, their own
- * click-to-call at any stage (their phone ringing, the client ringing, talking), or a call ringing them.
+ * click-to-call or call to a colleague at any stage (their phone ringing, the other side ringing,
+ * talking), a colleague's call to their extension, or a call ringing them.
  */
 export function currentCallOf(telephony: Pick<TelephonyService, 'activeCalls' | 'agentState'>, extension: string): CallRecord | null {
   const isRinging = telephony.agentState(extension)?.state === 'ringing';
   const calls = telephony.activeCalls();
   return (
     calls.find((call) => call.agentExtension === extension && (call.answeredAt || call.direction === 'outbound')) ??
+    // An agent-to-agent call names the caller as its agent; the called agent is the dialed extension.
+    calls.find((call) => internalCallee(call) === extension) ??
     (isRinging ? calls.find((call) => !call.answeredAt && call.ringingAgents.includes(extension)) : undefined) ??
     null
   );
+}
+
+/** The pop of a call between two agents: there is no client card to look up, the call says who. */
+export function internalCallPop(call: CallRecord): CallRingingPayload {
+  return { call, contact: null, localTime: null };
 }
 
 /** Socket commands of the agent's desk: click-to-dial, the simulated phone, the current call after a reload. */
@@ -83,9 +91,11 @@ export function agentCallsSocket(ctx: AppContext, { dialer, screenPop }: { diale
           if (!ctx.telephony || !user.extension) return { active: false };
           const call = currentCallOf(ctx.telephony, user.extension);
           if (!call) return { active: false };
-          const pop = await screenPop.forRinging({ extension: user.extension, call });
+          const isInternal = internalCallPeer(call, user.extension) !== null;
+          const pop = isInternal ? internalCallPop(call) : await screenPop.forRinging({ extension: user.extension, call });
           socket.emit('call:ringing', pop);
-          if (call.answeredAt && call.agentExtension === user.extension) socket.emit('call:answered', { call });
+          // Both agents of an internal call are on it once the called one picked up.
+          if (call.answeredAt && (call.agentExtension === user.extension || isInternal)) socket.emit('call:answered', { call });
           return { active: true };
         },
       },

@@ -63,6 +63,30 @@ describe('agent desk pushes', () => {
     ]);
   });
 
+  it('rings the called agent of a call between two extensions, tells them when they talk, and ends it on both consoles', () => {
+    const internal = call({ direction: 'outbound', queue: null, agentExtension: '1001', calledNumber: '1002', ringingAgents: [] });
+    const { fire, received } = harness([internal]);
+    fire('call:changed', internal);
+    fire('call:changed', internal);
+    const answered = { ...internal, answeredAt: '2026-11-22T14:41:59.500Z' };
+    fire('call:changed', answered);
+    const ended = { ...answered, endedAt: '2026-11-22T14:42:30.000Z', active: false, result: 'answered' as const };
+    fire('call:ended', ended);
+    expect(received).toEqual([
+      { extension: '1002', event: 'call:ringing', payload: { call: internal, contact: null, localTime: null } },
+      { extension: '1002', event: 'call:answered', payload: { call: answered } },
+      { extension: '1001', event: 'call:ended', payload: { call: ended } },
+      { extension: '1002', event: 'call:ended', payload: { call: ended } },
+    ]);
+  });
+
+  it('pushes nothing extra for queue and client calls as they change', () => {
+    const { fire, received } = harness([]);
+    fire('call:changed', call());
+    fire('call:changed', call({ direction: 'outbound', queue: null, agentExtension: '1001', calledNumber: '+73432001122', ringingAgents: [] }));
+    expect(received).toEqual([]);
+  });
+
   it('stops following telephony once stopped', () => {
     const { stop, handlers } = harness([]);
     stop();

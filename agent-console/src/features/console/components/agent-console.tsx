@@ -26,7 +26,7 @@ function Workspace({ user }: { user: User }) {
         <div className="agent-layout__main">
           <ContactSearch />
           <div className="agent-workspace">
-            <CurrentCallPanel current={current} />
+            <CurrentCallPanel current={current} extension={user.extension} />
             <ContactPanel />
           </div>
         </div>

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_CALLING_WINDOW, formatPhone, type ContactTimeZone, type ScreenPopContact } from '@crm/shared';
+import { DEFAULT_CALLING_WINDOW, formatPhone, internalCallPeer, type ContactTimeZone, type ScreenPopContact } from '@crm/shared';
 import { ElapsedTime, EmptyState, useFormat, useHotkey } from '@crm/shared/ui/index.js';
 import { LeadSourcePrompt } from '../../contacts/components/lead-source-prompt.js';
 import { TimelineEntry, useStageName } from '../../contacts/components/timeline-entry.js';
@@ -110,7 +110,35 @@ function ContactPop({ current, contact }: { current: CurrentCall; contact: Scree
   );
 }
 
-function ScreenPop({ current }: { current: CurrentCall }) {
+/** A colleague on the line (one agent dialed another's extension): who it is, and no client card to offer. */
+function InternalCallPop({ current, peer }: { current: CurrentCall; peer: string }) {
+  const { t } = useTranslation();
+  const users = useUserDirectory();
+  const colleague = [...users.values()].find((user) => user.extension === peer);
+  return (
+    <div className="pop" data-phase={current.phase} data-internal="true">
+      <div className="pop__who">
+        <div className="pop__name-row">
+          <h3 className="pop__name">{colleague ? colleague.displayName : t('agent.call.internalExtension', { extension: peer })}</h3>
+          <span className="badge">{t('agent.call.internal')}</span>
+        </div>
+        <p className="pop__call-line">
+          <span className="pop__number tabular">
+            {colleague ? t('agent.call.internalWith', { name: colleague.displayName, extension: peer }) : t('agent.call.internalExtension', { extension: peer })}
+          </span>
+        </p>
+        <p className="muted">{t('agent.call.internalHint')}</p>
+      </div>
+    </div>
+  );
+}
+
+function ScreenPop({ current, extension }: { current: CurrentCall; extension: string | null }) {
+  const peer = extension ? internalCallPeer(current.call, extension) : null;
+  return peer ? <InternalCallPop current={current} peer={peer} /> : <ClientPop current={current} />;
+}
+
+function ClientPop({ current }: { current: CurrentCall }) {
   const { t } = useTranslation();
   const { callingWindow } = useCompanySettings();
   const callWindow = current.localTime?.facts?.window ?? callingWindow ?? DEFAULT_CALLING_WINDOW;
@@ -138,7 +166,7 @@ function ScreenPop({ current }: { current: CurrentCall }) {
  * The screen-pop area. Its size never depends on whether a call is up, so a pop arriving does
  * not move anything else on the screen.
  */
-export function CurrentCallPanel({ current }: { current: CurrentCall | null }) {
+export function CurrentCallPanel({ current, extension = null }: { current: CurrentCall | null; extension?: string | null }) {
   const { t } = useTranslation();
   const headingId = useId();
   return (
@@ -167,7 +195,7 @@ export function CurrentCallPanel({ current }: { current: CurrentCall | null }) {
       </header>
       <div className="panel__body call-panel__body">
         {current ? (
-          <ScreenPop key={current.call.linkedid} current={current} />
+          <ScreenPop key={current.call.linkedid} current={current} extension={extension} />
         ) : (
           <EmptyState icon="☎" title={t('agent.call.empty')} hint={t('agent.call.emptyHint')} />
         )}

@@ -16,7 +16,15 @@ describe('screen-pop', () => {
 
   const routes = [
     { path: '/api/calls', body: { items: [], total: 0, page: 1, pageSize: 100 } },
-    { path: '/api/users/directory', body: { items: [{ id: user.id, login: 'agent1', displayName: 'Anna Petrova', role: 'agent', extension: '1001' }] } },
+    {
+      path: '/api/users/directory',
+      body: {
+        items: [
+          { id: user.id, login: 'agent1', displayName: 'Anna Petrova', role: 'agent', extension: '1001' },
+          { id: '65f000000000000000000002', login: 'agent2', displayName: 'Boris Sidorov', role: 'agent', extension: '1002' },
+        ],
+      },
+    },
   ];
 
   beforeEach(async () => {
@@ -59,6 +67,25 @@ describe('screen-pop', () => {
     expect(within(localTime).getByText('Yekaterinburg')).toBeTruthy();
     expect(localTime.querySelector('time')?.textContent).toMatch(/\d{1,2}:\d{2}/);
     expect(within(panel).getByText('Ringing')).toBeTruthy();
+  });
+
+  it('shows a colleague calling the agent’s extension by name, offers no client card, and stays up once answered', async () => {
+    renderConsole();
+    const socket = await connection;
+    // Boris (1002) dialed Anna's extension: the PBX records it as his outbound call to 1001.
+    const call = buildCall({ direction: 'outbound', queue: null, agentExtension: '1002', calledNumber: '1001', callerNumber: null, ringingAgents: [], answeredAt: null });
+    socket.emit('call:ringing', { call, contact: null, localTime: null });
+
+    const panel = callPanel();
+    expect(await within(panel).findByRole('heading', { name: 'Boris Sidorov' })).toBeTruthy();
+    expect(within(panel).getByText('Internal call')).toBeTruthy();
+    expect(within(panel).getByText('Boris Sidorov, extension 1002')).toBeTruthy();
+    expect(within(panel).queryByRole('form')).toBeNull();
+    expect(within(panel).queryByText('Number not in contacts')).toBeNull();
+
+    socket.emit('call:answered', { call: { ...call, answeredAt: '2026-11-23T09:00:09.000Z' } });
+    expect(await within(panel).findByText('On a call')).toBeTruthy();
+    expect(within(panel).getByRole('heading', { name: 'Boris Sidorov' })).toBeTruthy();
   });
 
   it('clears the pop when the ring stops because another agent answered', async () => {

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { CallRecord, ClientLocalTime, Contact, ScreenPopContact } from '@crm/shared';
+import { internalCallPeer, type CallRecord, type ClientLocalTime, type Contact, type ScreenPopContact } from '@crm/shared';
 import { useOnReconnect, usePushedQuery, useSocket, useSocketEvent } from '@crm/shared/ui/index.js';
 import { recentCallsKeys } from '../../recent-calls/api.js';
 
@@ -40,13 +40,15 @@ export function useCurrentCall(extension: string | null): CurrentCall | null {
   useEffect(askForCurrentCall, [socket]);
   useOnReconnect(askForCurrentCall);
 
+  // In a call between two agents the record names the caller as its agent: the called one is on it too.
+  const isMine = (call: CallRecord) => call.agentExtension === extension || (extension !== null && internalCallPeer(call, extension) !== null);
   useSocketEvent('call:ringing', ({ call, contact, localTime }) => {
     // The card lookup can finish after the agent picked up: the call record says which it is.
-    const isOnTheLine = call.answeredAt !== null && call.agentExtension === extension;
+    const isOnTheLine = call.answeredAt !== null && isMine(call);
     update(() => ({ phase: isOnTheLine ? 'answered' : 'ringing', call, contact, localTime }));
   });
   useSocketEvent('call:answered', ({ call }) => {
-    const isAnsweredElsewhere = extension !== null && call.agentExtension !== null && call.agentExtension !== extension;
+    const isAnsweredElsewhere = extension !== null && call.agentExtension !== null && !isMine(call);
     update((current) => {
       if (current && current.call.linkedid === call.linkedid) return isAnsweredElsewhere ? null : { ...current, phase: 'answered', call };
       return isAnsweredElsewhere ? current : { phase: 'answered', call, contact: null, localTime: null };
