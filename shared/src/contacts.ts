@@ -110,9 +110,32 @@ export const createContactSchema = z.object({
 export type CreateContactRequest = z.input<typeof createContactSchema>;
 export type CreateContactInput = z.infer<typeof createContactSchema>;
 
-export const updateContactSchema = z.object(contactFields).partial().strict();
+/**
+ * `PATCH /api/contacts/:id`: only the fields given change (each is set on its own, so two people
+ * editing different fields of one card both keep their change; `customFields` changes only the keys
+ * given). Optimistic concurrency: send the `updatedAt` of the card as it was read — in the body as
+ * `expectedUpdatedAt` or as an `If-Match: "<updatedAt>"` header — and a card changed since is refused
+ * with `409 CONTACT_EDITED_ELSEWHERE`, the current card in `details.contact`
+ * ({@link ContactEditedElsewhereDetails}). Without it the given fields are written over whatever
+ * is stored (last write wins, on those fields only).
+ */
+export const updateContactSchema = z
+  .object({
+    ...contactFields,
+    expectedUpdatedAt: z.iso.datetime({ offset: true }),
+  })
+  .partial()
+  .strict();
 export type UpdateContactRequest = z.input<typeof updateContactSchema>;
 export type UpdateContactInput = z.infer<typeof updateContactSchema>;
+
+/** Error code: the card changed after the editor read it (see {@link updateContactSchema}). */
+export const CONTACT_EDITED_ELSEWHERE = 'CONTACT_EDITED_ELSEWHERE';
+
+/** `details` of a 409 CONTACT_EDITED_ELSEWHERE: the card as it is now. */
+export interface ContactEditedElsewhereDetails {
+  contact: Contact;
+}
 
 export const listContactsQuerySchema = z.object({
   /** Exact match after normalising (the screen-pop lookup). */

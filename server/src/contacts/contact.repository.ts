@@ -1,4 +1,4 @@
-import { formatPhone, type Contact, type ContactNote, type ContactRef } from '@crm/shared';
+import { CONTACT_EDITED_ELSEWHERE, formatPhone, type Contact, type ContactNote, type ContactRef } from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
 import { AppError } from '../http/app-error.js';
 import { SEARCH_KEYS_VERSION, searchFields } from './contact-search.js';
@@ -32,8 +32,13 @@ export interface ContactRepository {
   list(filter: ContactListFilter): Promise<{ items: Contact[]; total: number; isTotalCapped: boolean }>;
   /** Inserts a card; a number already on another card → 409 DUPLICATE_PHONE naming that card. */
   insert(record: ContactRecord, options?: { createdAt?: Date }): Promise<Contact>;
-  /** Replaces the fields of a card; same duplicate rule as insert. */
-  update(id: string, record: ContactRecord): Promise<Contact>;
+  /**
+   * Sets the given fields of a card and nothing else (a whole record replaces every field); same
+   * duplicate rule as insert. `customFields` in `options` sets or removes single custom values,
+   * leaving the card's others alone. With `expectedUpdatedAt` the write happens only if the card
+   * was not changed since (one atomic conditional update), else 409 CONTACT_EDITED_ELSEWHERE.
+   */
+  update(id: string, changes: Partial<ContactRecord>, options?: ContactUpdateOptions): Promise<Contact>;
   remove(id: string): Promise<boolean>;
   addNote(note: { contactId: string; text: string; authorId: string | null; authorName: string | null; createdAt: Date }): Promise<ContactNote>;
   listNotes(contactId: string, options: { before?: Date; limit: number }): Promise<ContactNote[]>;
@@ -41,7 +46,26 @@ export interface ContactRepository {
   moveNotes(fromId: string, toId: string): Promise<number>;
 }
 
+export interface ContactUpdateOptions {
+  customFields?: { set: Record<string, string | number>; unset: string[] };
+  /** The card's `updatedAt` as the editor read it. */
+  expectedUpdatedAt?: string | undefined;
+  /** The card as just read, to rebuild search keys without reading it again. */
+  current?: Contact;
+}
+
 export const DUPLICATE_PHONE = 'DUPLICATE_PHONE';
+
+/** 409: the card changed after the editor read it; `details.contact` is the card as it is now. */
+export function contactEditedElsewhereError(current: Contact): AppError {
+  return new AppError(CONTACT_EDITED_ELSEWHERE, {
+    status: 409,
+    message: `The card "${current.name}" was changed by someone else at ${current.updatedAt}; reload it and apply your change again`,
+    details: { contact: current },
+  });
+}
+
+const SEARCHED_FIELDS = ['name', 'company', 'email', 'phones'] as const;
 
 export const MAX_SEARCH_MATCHES = 1000;
 
@@ -213,13 +237,30 @@ export function createContactRepository(connection: Connection): ContactReposito
         return toContact(doc.toObject());
       });
     },
-    async update(id, record) {
+    async update(id, changes, { customFields, expectedUpdatedAt, current } = {}) {
       if (!isValidObjectId(id)) throw AppError.notFound('Contact');
-      return write(record.phones, id, async () => {
-        const doc = await Contacts.findByIdAndUpdate(id, { $set: stored(record) }, { returnDocument: 'after' }).lean<StoredContact>();
-        if (!doc) throw AppError.notFound('Contact');
-        return toContact(doc);
-      });
+      const $set: Record<string, unknown> = { ...changes };
+      if (SEARCHED_FIELDS.some((field) => changes[field] !== undefined)) {
+        const read = current ? null : await Contacts.findById(id).lean<StoredContact>();
+        const base = current ?? (read ? toContact(read) : null);
+        if (!base) throw AppError.notFound('Contact');
+        Object.assign($set, searchFields({ ...base, ...changes }));
+      }
+      for (const [key, value] of Object.entries(customFields?.set ?? {})) $set[`customFields.${key}`] = value;
+      const $unset = Object.fromEntries((customFields?.unset ?? []).map((key) => [`customFields.${key}`, '']));
+      const update = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+      const filter: Record<string, unknown> = { _id: id };
+      if (expectedUpdatedAt) filter.updatedAt = new Date(expectedUpdatedAt);
+      const run = async () => {
+        const doc = await Contacts.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<StoredContact>();
+        if (doc) return toContact(doc);
+        const now = await Contacts.findById(id).lean<StoredContact>();
+        if (!now) throw AppError.notFound('Contact');
+        throw contactEditedElsewhereError(toContact(now));
+      };
+      if (changes.phones) return write(changes.phones, id, run);
+      await ready();
+      return run();
     },
     async remove(id) {
       if (!isValidObjectId(id)) return false;

@@ -21,6 +21,16 @@ const csvImportQuery = z.object({
   onDuplicate: z.enum(DUPLICATE_POLICIES).default('merge'),
 });
 
+/** A card's version as an entity tag: its `updatedAt`, quoted. */
+const versionTag = (updatedAt: string) => `"${updatedAt}"`;
+/** `If-Match: "<updatedAt>"` (the ETag of GET/PATCH), weak or strong. */
+const ifMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .transform((value) => value.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
+    .pipe(z.iso.datetime({ offset: true, message: 'must be the card’s ETag ("<updatedAt>")' })),
+});
+
 /**
  * `/api/contacts` (DESIGN §5): `?phone=` exact lookup after normalising, `?q=` name/company/phone
  * fragment search, paginated; cards, notes, timeline; merge (supervisor+) and CSV import (manager+).
@@ -54,13 +64,18 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
 
   router.get('/:id', requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    res.json({ contact: await contacts.get(id) });
+    const contact = await contacts.get(id);
+    res.set('ETag', versionTag(contact.updatedAt)).json({ contact });
   });
 
+  // Only the fields given change; `expectedUpdatedAt` (or `If-Match`) refuses an edit of a card changed since it was read.
   router.patch('/:id', requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const input = parseInput(updateContactSchema, req.body);
-    res.json({ contact: await contacts.update(id, input, currentUser(res)) });
+    const ifMatch = req.get('if-match');
+    const expectedUpdatedAt = input.expectedUpdatedAt ?? (ifMatch ? parseInput(ifMatchHeader, { 'if-match': ifMatch }, 'headers')['if-match'] : undefined);
+    const contact = await contacts.update(id, { ...input, ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) }, currentUser(res));
+    res.set('ETag', versionTag(contact.updatedAt)).json({ contact });
   });
 
   router.delete('/:id', requireRole('manager', 'admin'), async (req, res) => {

@@ -30,7 +30,13 @@ import { ownerChangeRefusal } from './contact-ownership.js';
 import { ImportFileError, planImport, readContactsCsv, type ImportTarget } from './contact-import.js';
 import { mergeContactRecords, recordOf } from './contact-merge.js';
 import { contactSearchFilter } from './contact-search.js';
-import { contactRef, createContactRepository, type ContactRecord, type ContactRepository } from './contact.repository.js';
+import {
+  contactEditedElsewhereError,
+  contactRef,
+  createContactRepository,
+  type ContactRecord,
+  type ContactRepository,
+} from './contact.repository.js';
 import { defaultNumberLocator, type NumberLocator } from './timezone-inference.js';
 
 export interface ContactsServiceDeps {
@@ -57,6 +63,16 @@ export interface ContactsService {
   localTime(id: string): Promise<ClientLocalTime>;
   merge(keptId: string, otherId: string): Promise<MergeContactsResponse>;
   importCsv(request: { csv: string; dryRun: boolean; onDuplicate: DuplicatePolicy }, by: User): Promise<ImportContactsReport>;
+}
+
+/** The fields of `next` whose value differs from the card's. */
+function changedFields(current: ContactRecord, next: Partial<ContactRecord>): Partial<ContactRecord> {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    if (value === undefined) continue;
+    if (JSON.stringify(value) !== JSON.stringify(current[key as keyof ContactRecord])) changes[key] = value;
+  }
+  return changes as Partial<ContactRecord>;
 }
 
 /** Shared so the number metadata cache is shared too. */
@@ -123,6 +139,22 @@ export function createContactsService({ connection, clock, locate = defaultNumbe
     const next = { ...current, ...check.values };
     for (const [key, value] of Object.entries(input)) if (value === null || value === '') delete next[key];
     return next;
+  }
+
+  /** The custom values an edit sets or removes, validated; keys it does not name are left as they are. */
+  function customFieldChanges(current: Record<string, string | number>, input: Record<string, unknown>, config: CompanySettings) {
+    const next = customValues(current, input, config, true);
+    const set: Record<string, string | number> = {};
+    const unset: string[] = [];
+    for (const key of Object.keys(input)) {
+      const value = next[key];
+      if (value === undefined) {
+        if (key in current) unset.push(key);
+      } else if (value !== current[key]) {
+        set[key] = value;
+      }
+    }
+    return { set, unset };
   }
 
   async function recordFromInput(input: CreateContactInput, by: User | null, config: CompanySettings): Promise<ContactRecord> {
@@ -211,23 +243,26 @@ export function createContactsService({ connection, clock, locate = defaultNumbe
     },
 
     async update(id, input, by) {
+      const { expectedUpdatedAt, ...fields } = input;
       const current = await get(id);
-      const refusal = by && input.ownerId !== undefined ? ownerChangeRefusal(by, current, input.ownerId) : null;
+      // Edited from a card read before someone else's save: refuse rather than overwrite.
+      if (expectedUpdatedAt && Date.parse(expectedUpdatedAt) !== Date.parse(current.updatedAt)) throw contactEditedElsewhereError(current);
+      const refusal = by && fields.ownerId !== undefined ? ownerChangeRefusal(by, current, fields.ownerId) : null;
       if (refusal) throw AppError.forbidden(refusal);
       const config = await settings.get();
-      const phones = input.phones ? normalizePhones(input.phones, config.defaultCountry as CountryCode) : current.phones;
+      const phones = fields.phones ? normalizePhones(fields.phones, config.defaultCountry as CountryCode) : current.phones;
       let { country, region, timeZone } = current;
       // A new main number or city re-derives the zone unless it was typed by hand; timeZone: null asks to derive it again.
-      const isCityChanged = input.city !== undefined && input.city !== current.city;
-      if (phones[0] !== current.phones[0] || isCityChanged || input.timeZone === null) {
-        const found = await locateCard(phones, null, input.city !== undefined ? input.city : current.city);
+      const isCityChanged = fields.city !== undefined && fields.city !== current.city;
+      if (phones[0] !== current.phones[0] || isCityChanged || fields.timeZone === null) {
+        const found = await locateCard(phones, null, fields.city !== undefined ? fields.city : current.city);
         ({ country, region } = found);
-        if (current.timeZone.source !== 'manual' || input.timeZone === null) timeZone = found.timeZone;
+        if (current.timeZone.source !== 'manual' || fields.timeZone === null) timeZone = found.timeZone;
       }
-      if (input.timeZone) timeZone = manualZone(input.timeZone);
-      const { phones: _typed, timeZone: _zone, customFields, tags, managerIds, ...plain } = input;
-      return contacts.update(id, {
-        ...recordOf(current),
+      if (fields.timeZone) timeZone = manualZone(fields.timeZone);
+      const { phones: _typed, timeZone: _zone, customFields, tags, managerIds, ...plain } = fields;
+      // Only what this edit changes is written: a colleague's change to another field survives it.
+      const changes = changedFields(current, {
         ...plain,
         phones,
         country,
@@ -235,7 +270,14 @@ export function createContactsService({ connection, clock, locate = defaultNumbe
         timeZone,
         ...(tags ? { tags: [...new Set(tags)] } : {}),
         ...(managerIds ? { managerIds: [...new Set(managerIds)] } : {}),
-        customFields: customFields ? customValues(current.customFields, customFields, config, true) : current.customFields,
+      });
+      const customChanges = customFields ? customFieldChanges(current.customFields, customFields, config) : { set: {}, unset: [] };
+      const hasCustomChanges = Object.keys(customChanges.set).length > 0 || customChanges.unset.length > 0;
+      if (Object.keys(changes).length === 0 && !hasCustomChanges) return current;
+      return contacts.update(id, changes, {
+        current,
+        expectedUpdatedAt,
+        ...(hasCustomChanges ? { customFields: customChanges } : {}),
       });
     },
 

@@ -1,18 +1,19 @@
-import type {
-  Contact,
-  ContactRef,
-  CreateContactRequest,
-  CreateDealRequest,
-  Deal,
-  ImportContactsReport,
-  ListDealsResponse,
-  MergeContactsResponse,
-  MoveDealStageRequest,
-  TimelineResponse,
-  UpdateContactRequest,
-  UpdateDealRequest,
-  DuplicatePolicy,
-  TimelineItem,
+import {
+  CONTACT_EDITED_ELSEWHERE,
+  type Contact,
+  type ContactRef,
+  type CreateContactRequest,
+  type CreateDealRequest,
+  type Deal,
+  type ImportContactsReport,
+  type ListDealsResponse,
+  type MergeContactsResponse,
+  type MoveDealStageRequest,
+  type TimelineResponse,
+  type UpdateContactRequest,
+  type UpdateDealRequest,
+  type DuplicatePolicy,
+  type TimelineItem,
 } from '@crm/shared';
 import { api, isApiError } from '@crm/shared/ui/index.js';
 
@@ -74,4 +75,11 @@ export function duplicateOf(error: unknown): { phone: string; existing: ContactR
     phone: typeof details.phone === 'string' ? details.phone : '',
     existing: { id: existing.id, name: existing.name, company: typeof existing.company === 'string' ? existing.company : null },
   };
+}
+
+/** The card as it is now when a save was refused because someone else changed it meanwhile (409 CONTACT_EDITED_ELSEWHERE). */
+export function editedElsewhere(error: unknown): { contact: Contact } | null {
+  if (!isApiError(error) || error.status !== 409 || error.code !== CONTACT_EDITED_ELSEWHERE) return null;
+  const contact = (error.details as { contact?: Contact } | undefined)?.contact;
+  return contact && typeof contact.id === 'string' && typeof contact.updatedAt === 'string' ? { contact } : null;
 }

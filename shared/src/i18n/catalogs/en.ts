@@ -171,6 +171,10 @@ export const en = {
       },
       duplicatePhone: '{{phone}} already belongs to {{name}}.',
       openExisting: 'Open {{name}}',
+      editedElsewhere: 'Someone else saved this card at {{time}} while you were editing it. Your changes are not saved yet.',
+      reloadKeepMine: 'Reload the card, keep my changes',
+      reloadDiscardMine: 'Reload and discard my changes',
+      reloadedKeptMine: 'The card is reloaded with the latest changes; yours are still in the form. Check them and save again.',
       closeCard: 'Close the card of {{name}}',
       sections: 'Card sections',
       tab: {

@@ -168,6 +168,10 @@ export const pl: Messages = {
       },
       duplicatePhone: 'Numer {{phone}} należy już do karty „{{name}}”.',
       openExisting: 'Otwórz „{{name}}”',
+      editedElsewhere: 'Podczas Twojej edycji ktoś inny zapisał tę kartę (o {{time}}). Twoje zmiany nie zostały jeszcze zapisane.',
+      reloadKeepMine: 'Wczytaj kartę ponownie, zachowaj moje zmiany',
+      reloadDiscardMine: 'Wczytaj ponownie i odrzuć moje zmiany',
+      reloadedKeptMine: 'Karta została wczytana z najnowszymi zmianami; Twoje poprawki zostały w formularzu. Sprawdź je i zapisz ponownie.',
       closeCard: 'Zamknij kartę „{{name}}”',
       sections: 'Sekcje karty',
       tab: {

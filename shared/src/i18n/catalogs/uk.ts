@@ -168,6 +168,10 @@ export const uk: Messages = {
       },
       duplicatePhone: 'Номер {{phone}} уже є в картці «{{name}}».',
       openExisting: 'Відкрити «{{name}}»',
+      editedElsewhere: 'Поки ви редагували, картку зберіг хтось інший (о {{time}}). Ваші зміни ще не збережено.',
+      reloadKeepMine: 'Оновити картку, зберігши мої правки',
+      reloadDiscardMine: 'Оновити та скасувати мої правки',
+      reloadedKeptMine: 'Картку оновлено останніми змінами; ваші правки залишилися у формі. Перевірте їх і збережіть знову.',
       closeCard: 'Закрити картку «{{name}}»',
       sections: 'Розділи картки',
       tab: {

@@ -77,7 +77,9 @@ describe('contact cards', () => {
         method: 'PATCH',
         path: `/api/contacts/${IVAN.id}`,
         // The server answers with the stored card: numbers in E.164, the zone as it resolved it.
-        body: ({ customFields }: Partial<Contact>) => ({ contact: { ...IVAN, customFields, phones: ['+73432001122', '+79161234567'] } }),
+        body: ({ customFields }: Partial<Contact>) => ({
+          contact: { ...IVAN, customFields: { ...IVAN.customFields, ...customFields }, phones: ['+73432001122', '+79161234567'] },
+        }),
       },
     ]);
     await openIvan();
@@ -95,13 +97,79 @@ describe('contact cards', () => {
 
     expect(await within(panel).findByText('+7 916 123 45 67')).toBeTruthy();
     const patch = api.requests.find((request) => request.method === 'PATCH')?.body as Record<string, unknown>;
-    expect(patch).toMatchObject({
-      name: 'Ivan Petrov',
+    // Only what the agent changed goes, with the version of the card they edited: a colleague's
+    // change to another field is kept, and a change made since is refused instead of overwritten.
+    expect(patch).toEqual({
       phones: ['+73432001122', '+7 916 123-45-67'],
-      customFields: { inn: '6658000000', employees: 250 },
-      // The zone came from the number: left for the server to keep inferring.
-      timeZone: null,
+      customFields: { employees: 250 },
+      expectedUpdatedAt: IVAN.updatedAt,
     });
+  });
+
+  it('says when a colleague saved the card meanwhile, reloads it keeping what the agent typed, and saves against the new version', async () => {
+    const changedByColleague = { ...IVAN, company: 'Ural Steel Holding', updatedAt: '2026-11-23T09:15:00.000Z' };
+    let patches = 0;
+    const api = renderConsole([
+      {
+        method: 'PATCH',
+        path: `/api/contacts/${IVAN.id}`,
+        status: 409,
+        body: () => {
+          patches += 1;
+          return {
+            error: {
+              code: 'CONTACT_EDITED_ELSEWHERE',
+              message: 'The card "Ivan Petrov" was changed by someone else',
+              details: { contact: changedByColleague },
+            },
+          };
+        },
+      },
+    ]);
+    await openIvan();
+    const panel = contactPanel();
+    fireEvent.click(within(panel).getByRole('button', { name: /Edit/ }));
+    const form = await within(panel).findByRole('form', { name: 'Edit Ivan Petrov' });
+    fireEvent.change(within(form).getByLabelText('City'), { target: { value: 'Perm' } });
+    fireEvent.keyDown(within(form).getByLabelText('City'), { key: 'Enter', ctrlKey: true });
+
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toContain('Someone else saved this card at');
+    expect(alert.textContent).toContain('Your changes are not saved yet.');
+    fireEvent.click(within(alert).getByRole('button', { name: 'Reload the card, keep my changes' }));
+
+    // The colleague's company is in, the agent's typing is still there.
+    await waitFor(() => expect((within(form).getByLabelText('Company') as HTMLInputElement).value).toBe('Ural Steel Holding'));
+    expect((within(form).getByLabelText('City') as HTMLInputElement).value).toBe('Perm');
+    expect(within(form).getByRole('status').textContent).toContain('yours are still in the form');
+    expect(within(form).queryByRole('alert')).toBeNull();
+
+    fireEvent.keyDown(within(form).getByLabelText('City'), { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(patches).toBe(2));
+    expect(api.requests.filter((request) => request.method === 'PATCH').map((request) => request.body)).toEqual([
+      { city: 'Perm', expectedUpdatedAt: IVAN.updatedAt },
+      { city: 'Perm', expectedUpdatedAt: changedByColleague.updatedAt },
+    ]);
+  });
+
+  it('reloads the card and drops the agent’s typing when they choose to discard it', async () => {
+    const changedByColleague = { ...IVAN, city: 'Tyumen', updatedAt: '2026-11-23T09:15:00.000Z' };
+    renderConsole([
+      {
+        method: 'PATCH',
+        path: `/api/contacts/${IVAN.id}`,
+        status: 409,
+        body: { error: { code: 'CONTACT_EDITED_ELSEWHERE', message: 'changed', details: { contact: changedByColleague } } },
+      },
+    ]);
+    await openIvan();
+    const panel = contactPanel();
+    fireEvent.click(within(panel).getByRole('button', { name: /Edit/ }));
+    const form = await within(panel).findByRole('form', { name: 'Edit Ivan Petrov' });
+    fireEvent.change(within(form).getByLabelText('City'), { target: { value: 'Perm' } });
+    fireEvent.keyDown(within(form).getByLabelText('City'), { key: 'Enter', ctrlKey: true });
+    fireEvent.click(within(await within(form).findByRole('alert')).getByRole('button', { name: 'Reload and discard my changes' }));
+    await waitFor(() => expect((within(form).getByLabelText('City') as HTMLInputElement).value).toBe('Tyumen'));
   });
 
   it('shows the timeline of calls and notes and adds a note', async () => {

@@ -4,16 +4,17 @@ import { useTranslation } from 'react-i18next';
 import {
   SEGMENTS,
   type Contact,
+  type ContactEditedElsewhereDetails,
   type CreateContactRequest,
   type CustomFieldDefinition,
   type Segment,
   type UpdateContactRequest,
 } from '@crm/shared';
-import { isApiError, useErrorMessage } from '@crm/shared/ui/index.js';
+import { isApiError, useErrorMessage, useFormat } from '@crm/shared/ui/index.js';
 import { contactSearchKeys } from '../../contact-search/api.js';
 import { useUpdatePopContact } from '../../current-call/hooks/use-current-call.js';
 import { useCompanySettings, useUserDirectory } from '../../settings/api.js';
-import { contactKeys, createContact, duplicateOf, updateContact } from '../api.js';
+import { contactKeys, createContact, duplicateOf, editedElsewhere, updateContact } from '../api.js';
 import { DuplicatePhoneNotice } from './duplicate-phone-notice.js';
 
 interface FormState {
@@ -86,6 +87,38 @@ function toRequest(state: FormState, definitions: readonly CustomFieldDefinition
   };
 }
 
+const isSame = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * What an edit changes, as a request: only the fields (and custom values) that differ from the card
+ * the form started from, and that card's version, so a colleague's save in between is not
+ * overwritten but refused (409 CONTACT_EDITED_ELSEWHERE).
+ */
+export function editRequest(state: FormState, base: Contact, definitions: readonly CustomFieldDefinition[]): UpdateContactRequest {
+  const next = toRequest(state, definitions, false);
+  const before = toRequest(initialState(base, null), definitions, false);
+  const change: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(next)) {
+    if (key !== 'customFields' && !isSame(value, before[key as keyof UpdateContactRequest])) change[key] = value;
+  }
+  const customFields = Object.fromEntries(Object.entries(next.customFields ?? {}).filter(([key, value]) => !isSame(value, before.customFields?.[key] ?? null)));
+  if (Object.keys(customFields).length > 0) change.customFields = customFields;
+  return { ...(change as UpdateContactRequest), expectedUpdatedAt: base.updatedAt };
+}
+
+/** The form over a card reloaded after a colleague's save: what this agent changed stays as typed, the rest is the new card. */
+function rebase(state: FormState, oldBase: Contact, fresh: Contact): FormState {
+  const before = initialState(oldBase, null);
+  const next = initialState(fresh, null);
+  const merged: Record<string, unknown> = { ...next };
+  for (const key of Object.keys(state) as Array<keyof FormState>) {
+    if (key !== 'customFields' && !isSame(state[key], before[key])) merged[key] = state[key];
+  }
+  const customFields = { ...next.customFields };
+  for (const [key, value] of Object.entries(state.customFields)) if (value !== (before.customFields[key] ?? '')) customFields[key] = value;
+  return { ...(merged as unknown as FormState), customFields };
+}
+
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string | undefined; hint?: string; children: ReactNode }) {
   return (
     <div className="field">
@@ -123,16 +156,23 @@ export function ContactForm({
   const updatePop = useUpdatePopContact();
   const { customFields: definitions, leadSources } = useCompanySettings();
   const users = useUserDirectory();
+  const format = useFormat();
   const [state, setState] = useState(() => initialState(contact, draft));
+  // The card as it was when this edit started (or was last reloaded): what the edit is compared with.
+  const [base, setBase] = useState(contact);
+  const [isRebased, setIsRebased] = useState(false);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setState((current) => ({ ...current, [key]: value }));
   const isCreate = contact === null;
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => formRef.current?.querySelector<HTMLInputElement>('[data-autofocus]')?.focus(), []);
 
   const save = useMutation({
-    mutationFn: () => {
-      const request = toRequest(state, definitions, isCreate);
-      return isCreate ? createContact(request as CreateContactRequest) : updateContact(contact.id, request);
+    mutationFn: async () => {
+      if (isCreate || !base) return createContact(toRequest(state, definitions, true) as CreateContactRequest);
+      const request = editRequest(state, base, definitions);
+      // Nothing changed: nothing to send.
+      if (Object.keys(request).length === 1) return base;
+      return updateContact(base.id, request);
     },
     onSuccess: (saved) => {
       queryClient.setQueryData(contactKeys.card(saved.id), saved);
@@ -142,7 +182,17 @@ export function ContactForm({
     },
   });
   const duplicate = duplicateOf(save.error);
-  const fieldErrors = isApiError(save.error) && !duplicate ? save.error.fieldErrors : {};
+  const conflict = editedElsewhere(save.error);
+  const reload = (keepMine: boolean) => {
+    if (!conflict || !base) return;
+    const fresh = conflict.contact;
+    queryClient.setQueryData(contactKeys.card(fresh.id), fresh);
+    setState((current) => (keepMine ? rebase(current, base, fresh) : initialState(fresh, null)));
+    setBase(fresh);
+    setIsRebased(keepMine);
+    save.reset();
+  };
+  const fieldErrors = isApiError(save.error) && !duplicate && !conflict ? save.error.fieldErrors : {};
   const hasFieldErrors = Object.keys(fieldErrors).length > 0;
   const owners = useMemo(() => [...users.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)), [users]);
 
@@ -315,7 +365,19 @@ export function ContactForm({
           );
         })}
       </div>
-      {duplicate ? (
+      {conflict ? (
+        <div className="notice notice--warning contact-form__conflict" role="alert">
+          <p>{t('agent.contacts.editedElsewhere', { time: format.time(conflict.contact.updatedAt) })}</p>
+          <div className="contact-form__conflict-actions">
+            <button type="button" className="button button--primary button--small" onClick={() => reload(true)}>
+              {t('agent.contacts.reloadKeepMine')}
+            </button>
+            <button type="button" className="button button--small" onClick={() => reload(false)}>
+              {t('agent.contacts.reloadDiscardMine')}
+            </button>
+          </div>
+        </div>
+      ) : duplicate ? (
         <DuplicatePhoneNotice phone={duplicate.phone} existing={duplicate.existing} />
       ) : (
         save.isError && (
@@ -323,6 +385,11 @@ export function ContactForm({
             {hasFieldErrors ? t('agent.contacts.fixFields', { message: save.error.message }) : errorMessage(save.error)}
           </p>
         )
+      )}
+      {isRebased && !save.isError && (
+        <p className="notice" role="status">
+          {t('agent.contacts.reloadedKeptMine')}
+        </p>
       )}
       <div className="contact-form__actions">
         <button type="button" className="button" onClick={onCancel}>
