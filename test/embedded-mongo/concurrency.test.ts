@@ -61,4 +61,40 @@ describe('concurrent writes', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 11000)).toBe(true);
   });
+
+  it('keeps answering other clients while one client writes a large batch', async () => {
+    const bulk = db.collection('bulk');
+    const watcher = (clients[1] as MongoClient).db(mongo.dbName).collection('bulk');
+    const total = 40_000;
+    let finished = false;
+    const writing = bulk
+      .insertMany(Array.from({ length: total }, (_, i) => ({ i, name: `Contact ${i}`, tags: ['lead', `t${i % 50}`] })))
+      .finally(() => {
+        finished = true;
+      });
+    // Another client counts while the batch goes in: it must be served mid-batch, not only after.
+    const seen: number[] = [];
+    while (!finished) seen.push(await watcher.countDocuments());
+    await writing;
+    expect(seen.some((count) => count > 0 && count < total)).toBe(true);
+    expect(await watcher.countDocuments()).toBe(total);
+  });
+
+  it('does not touch documents that stopped matching while a multi-document update was under way', async () => {
+    const items = db.collection('items');
+    const total = 30_000;
+    await items.insertMany(Array.from({ length: total }, (_, i) => ({ i, status: 'open' })));
+    const other = (clients[2] as MongoClient).db(mongo.dbName).collection('items');
+    const closing = items.updateMany({ status: 'open' }, { $set: { status: 'closed' } });
+    // Once the update is under way, another client takes the last documents away from its filter.
+    while ((await other.countDocuments({ status: 'closed' })) === 0);
+    const taken = await other.updateMany({ i: { $gte: total - 100 }, status: 'open' }, { $set: { status: 'taken' } });
+    const result = await closing;
+    const counts = Object.fromEntries((await items.aggregate([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray()).map((g) => [g._id, g.n]));
+    // Whatever the interleaving, no document is both taken and closed, and every document is accounted for.
+    expect((counts.closed ?? 0) + (counts.taken ?? 0)).toBe(total);
+    expect(counts.taken ?? 0).toBe(taken.modifiedCount);
+    expect(result.matchedCount).toBe(counts.closed);
+    expect(result.modifiedCount).toBe(counts.closed);
+  });
 });

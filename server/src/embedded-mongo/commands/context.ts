@@ -21,7 +21,8 @@ export interface CommandContext {
   logger: Logger;
 }
 
-export type CommandHandler = (command: Doc, context: CommandContext) => Doc;
+/** Most handlers answer synchronously; long writes return a promise (they yield between documents). */
+export type CommandHandler = (command: Doc, context: CommandContext) => Doc | Promise<Doc>;
 
 /** The collection name a command targets (the value of its first field). */
 export function collectionName(command: Doc): string {

@@ -1,6 +1,6 @@
 /**
- * Routes a decoded command to its handler and shapes the reply. Handlers are synchronous; the
- * only wait is for the journal when the client asked for `j: true`.
+ * Routes a decoded command to its handler and shapes the reply. Handlers are synchronous except
+ * long writes, which yield between documents; the other wait is for the journal (`j: true`).
  */
 import { MongoCommandError, toErrorReply } from '../errors.js';
 import type { Doc } from '../query/bson-order.js';
@@ -25,8 +25,8 @@ export function commandNameOf(command: Doc): string {
   return Object.keys(command)[0] ?? '';
 }
 
-/** Runs one command; never throws: failures become `{ ok: 0, code, codeName, errmsg }`. */
-export function runCommand(command: Doc, context: CommandContext): Doc {
+/** Runs one command; never throws or rejects: failures become `{ ok: 0, code, codeName, errmsg }`. */
+export function runCommand(command: Doc, context: CommandContext): Doc | Promise<Doc> {
   const name = commandNameOf(command);
   const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
   if (!handler) {
@@ -36,11 +36,15 @@ export function runCommand(command: Doc, context: CommandContext): Doc {
     // As a standalone MongoDB does: transactions and retryable writes need a replica set.
     return toErrorReply(new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos'));
   }
-  try {
-    return handler(command, context);
-  } catch (error) {
+  const failed = (error: unknown): Doc => {
     if (!(error instanceof MongoCommandError)) context.logger.debug({ err: error, command: name }, 'command failed');
     return toErrorReply(error);
+  };
+  try {
+    const reply = handler(command, context);
+    return reply instanceof Promise ? reply.catch(failed) : reply;
+  } catch (error) {
+    return failed(error);
   }
 }
 

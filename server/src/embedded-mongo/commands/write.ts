@@ -1,18 +1,19 @@
 /**
- * insert, update, delete and findAndModify. Each statement runs synchronously from reading the
- * current document to swapping in the new one, so no other client's write can interleave:
- * that is what makes single-document writes and findAndModify atomic.
+ * insert, update, delete and findAndModify. Each document's write runs synchronously from reading
+ * it to swapping in the new version, so no other client's write can interleave: that is what
+ * makes single-document writes and findAndModify atomic. Batches yield between documents.
  */
 import { calculateObjectSize, ObjectId, serialize } from 'bson';
 import { MongoCommandError, toErrorReply } from '../errors.js';
 import { idFirst, isPlainObject, type Doc } from '../query/bson-order.js';
-import { findRecords } from '../query/execute.js';
+import { compileFilter, findRecords } from '../query/execute.js';
 import { applyUpdate, isReplacement, seedFromFilter, type UpdateSpec } from '../query/update.js';
 import type { Collection } from '../storage/collection.js';
 import type { StoredRecord } from '../storage/secondary-index.js';
 import { MAX_BSON_OBJECT_SIZE } from './admin.js';
 import { compileProjection } from '../query/projection.js';
 import { collectionName, findCollection, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
+import { TimeSlices } from './time-slices.js';
 
 interface WriteError {
   index: number;
@@ -22,19 +23,32 @@ interface WriteError {
   [field: string]: unknown;
 }
 
-/** Runs statements in order; an ordered batch stops at its first error, as MongoDB's does. */
-function runStatements<T>(statements: T[], ordered: boolean, run: (statement: T) => void): WriteError[] {
+/**
+ * Runs statements in order; an ordered batch stops at its first error, as MongoDB's does. Between
+ * documents the batch may yield to other clients (see TimeSlices), never inside one document's write.
+ */
+async function runStatements<T>(statements: T[], ordered: boolean, run: (statement: T, slices: TimeSlices) => void | Promise<void>): Promise<WriteError[]> {
   const errors: WriteError[] = [];
-  statements.forEach((statement, index) => {
-    if (ordered && errors.length > 0) return;
+  const slices = new TimeSlices();
+  for (const [index, statement] of statements.entries()) {
+    if (ordered && errors.length > 0) break;
     try {
-      run(statement);
+      await run(statement, slices);
     } catch (error) {
       const { ok: _ok, ...details } = toErrorReply(error);
       errors.push({ index, ...(details as { code: number; errmsg: string }) });
     }
-  });
+    await slices.pause();
+  }
   return errors;
+}
+
+/**
+ * After a yield, a record matched before it may have been deleted, or changed so that it no
+ * longer matches: MongoDB re-checks a document after yielding, and so does this.
+ */
+function stillMatches(collection: Collection, rec: StoredRecord, matches: (doc: Doc) => boolean): boolean {
+  return collection.getById(rec.doc._id) === rec && matches(rec.doc);
 }
 
 function withErrors(reply: Doc, errors: WriteError[]): Doc {
@@ -59,14 +73,15 @@ function validateForInsert(doc: Doc): void {
   checkDocumentSize(doc);
 }
 
-const insert: CommandHandler = (command, context) => {
-  const collection = context.store.ensureCollection(context.db, collectionName(command));
+const insert: CommandHandler = async (command, context) => {
+  const name = collectionName(command);
   let n = 0;
-  const errors = runStatements(requireArray(command, 'documents'), command.ordered !== false, (raw) => {
+  const errors = await runStatements(requireArray(command, 'documents'), command.ordered !== false, (raw) => {
     if (!isPlainObject(raw)) throw new MongoCommandError('TypeMismatch', 'each document must be an object');
     const doc = withId(raw);
     validateForInsert(doc);
-    context.store.insert(collection, doc);
+    // Looked up per document: another client may have dropped the collection while this batch yielded.
+    context.store.insert(context.store.ensureCollection(context.db, name), doc);
     n += 1;
   });
   return withErrors({ n }, errors);
@@ -108,7 +123,7 @@ function arrayFiltersOf(statement: Doc): Doc[] | undefined {
   return Array.isArray(statement.arrayFilters) ? (statement.arrayFilters as Doc[]) : undefined;
 }
 
-function runUpdate(context: CommandContext, name: string, statement: Doc): UpdateOutcome {
+async function runUpdate(context: CommandContext, name: string, statement: Doc, slices: TimeSlices): Promise<UpdateOutcome> {
   const filter = isPlainObject(statement.q) ? statement.q : {};
   const update = statement.u as UpdateSpec;
   if (!isPlainObject(update) && !Array.isArray(update)) throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
@@ -125,24 +140,32 @@ function runUpdate(context: CommandContext, name: string, statement: Doc): Updat
     return { matched: 0, modified: 0, upsertedId: doc._id };
   }
   if (!collection) return { matched: 0, modified: 0 };
+  let matched = 0;
   let modified = 0;
+  let matchesNow: ((doc: Doc) => boolean) | undefined;
   for (const rec of matches) {
+    if (matchesNow && !stillMatches(collection, rec, matchesNow)) continue;
+    matched += 1;
     if (writeUpdate(context, collection, rec, update, filter, arrayFilters)) modified += 1;
+    if (await slices.pause()) {
+      if (findCollection(context, name) !== collection) break;
+      matchesNow ??= compileFilter(filter);
+    }
   }
-  return { matched: matches.length, modified };
+  return { matched, modified };
 }
 
-const update: CommandHandler = (command, context) => {
+const update: CommandHandler = async (command, context) => {
   const name = collectionName(command);
   let n = 0;
   let nModified = 0;
   const upserted: Array<{ index: number; _id: unknown }> = [];
   const statements = requireArray(command, 'updates');
-  const errors = runStatements(
+  const errors = await runStatements(
     statements.map((statement, index) => ({ statement, index })),
     command.ordered !== false,
-    ({ statement, index }) => {
-      const outcome = runUpdate(context, name, statement);
+    async ({ statement, index }, slices) => {
+      const outcome = await runUpdate(context, name, statement, slices);
       n += outcome.matched;
       nModified += outcome.modified;
       if (outcome.upsertedId !== undefined) {
@@ -154,16 +177,23 @@ const update: CommandHandler = (command, context) => {
   return withErrors({ n, nModified, ...(upserted.length > 0 ? { upserted } : {}) }, errors);
 };
 
-const deleteCommand: CommandHandler = (command, context) => {
-  const collection = context.store.getCollection(context.db, collectionName(command));
+const deleteCommand: CommandHandler = async (command, context) => {
+  const name = collectionName(command);
   let n = 0;
-  const errors = runStatements(requireArray(command, 'deletes'), command.ordered !== false, (statement) => {
+  const errors = await runStatements(requireArray(command, 'deletes'), command.ordered !== false, async (statement, slices) => {
+    const collection = findCollection(context, name);
     if (!collection) return;
     const filter = isPlainObject(statement.q) ? statement.q : {};
     const limit = Number(statement.limit ?? 0) === 1 ? 1 : 0;
+    let matchesNow: ((doc: Doc) => boolean) | undefined;
     for (const rec of findRecords(collection, { filter, limit })) {
+      if (matchesNow && !stillMatches(collection, rec, matchesNow)) continue;
       context.store.remove(collection, rec);
       n += 1;
+      if (await slices.pause()) {
+        if (findCollection(context, name) !== collection) break;
+        matchesNow ??= compileFilter(filter);
+      }
     }
   });
   return withErrors({ n }, errors);

@@ -133,7 +133,7 @@ export class WireServer {
       return;
     }
     const commandContext = { ...context, db: request.db };
-    const reply = runCommand(request.body, commandContext);
+    const reply = await runCommand(request.body, commandContext);
     this.options.durability.flush();
     if (reply.ok === 1 && wantsJournalAck(request.body)) await this.options.durability.sync();
     if (request.isFireAndForget || socket.destroyed) return;
