@@ -114,7 +114,15 @@ export function ContactImport() {
       </div>
       <div className="field">
         <label htmlFor={`${id}-policy`}>{t('agent.import.onDuplicate')}</label>
-        <select id={`${id}-policy`} value={policy} onChange={(event) => setPolicy(event.target.value as DuplicatePolicy)}>
+        <select
+          id={`${id}-policy`}
+          value={policy}
+          onChange={(event) => {
+            // A preview holds for the policy it was made with: another policy needs a new preview before importing.
+            setPolicy(event.target.value as DuplicatePolicy);
+            run.reset();
+          }}
+        >
           {DUPLICATE_POLICIES.map((item) => (
             <option key={item} value={item}>
               {t(`agent.import.policy.${item}`)}

@@ -115,9 +115,19 @@ describe('deals, CSV import and merge on the contact card', () => {
     expect(within(panel()).getByText('phone: not a number')).toBeTruthy();
     expect(within(panel()).getByText('Columns ignored: fax')).toBeTruthy();
 
+    // Another duplicate rule than the one previewed needs its own preview first.
+    fireEvent.change(within(panel()).getByLabelText('A number already on a card'), { target: { value: 'refuse' } });
+    expect(within(panel()).getByRole('button', { name: 'Import' }).hasAttribute('disabled')).toBe(true);
+    fireEvent.change(within(panel()).getByLabelText('A number already on a card'), { target: { value: 'merge' } });
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Preview' }));
+    expect(
+      await within(panel()).findByText('Preview of 3 rows: 1 new, 1 merged, 0 refused, 1 invalid. Nothing saved yet.'),
+    ).toBeTruthy();
+
     fireEvent.click(within(panel()).getByRole('button', { name: 'Import' }));
     expect(await within(panel()).findByText('Imported 3 rows: 1 new, 1 merged, 0 refused, 1 invalid.')).toBeTruthy();
     expect(api.requests.filter((request) => request.path === '/api/contacts/import').map((request) => request.body)).toEqual([
+      { csv, dryRun: true, onDuplicate: 'merge' },
       { csv, dryRun: true, onDuplicate: 'merge' },
       { csv, dryRun: false, onDuplicate: 'merge' },
     ]);
