@@ -59,6 +59,7 @@ export interface CollectionInfo {
 }
 
 export class Collection {
+  /** Records by `_id` key. Iteration order is insertion order, which is also record-id order. */
   readonly byId = new Map<string, StoredRecord>();
   readonly indexes = new Map<string, SecondaryIndex>();
   private nextRid = 1;
@@ -111,15 +112,21 @@ export class Collection {
     this.byId.delete(idKeyOf(doc._id));
   }
 
-  /** Builds an index over the existing documents; fails (and builds nothing) on duplicates. */
-  createIndex(spec: IndexSpec): void {
+  /**
+   * Builds an index over the existing documents; fails (and builds nothing) on duplicates.
+   * `recordedOrder` is a snapshot's record of the index order (see SecondaryIndex.build); returns
+   * whether it could be used.
+   */
+  createIndex(spec: IndexSpec, recordedOrder?: Uint32Array): boolean {
     const index = new SecondaryIndex(spec);
+    let usedOrder: boolean;
     try {
-      index.build(this.byId.values());
+      usedOrder = index.build(this.byId.values(), recordedOrder);
     } catch (error) {
       throw this.translateDuplicate(error);
     }
     this.indexes.set(spec.name, index);
+    return usedOrder;
   }
 
   /**

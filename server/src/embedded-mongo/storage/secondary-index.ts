@@ -38,6 +38,9 @@ export interface IndexKey {
   rid: number;
 }
 
+/** A key built from stored records: it keeps its record, which becomes the tree's value. */
+type RecordKey = IndexKey & { rec: StoredRecord };
+
 /** Keys a JS Map can hold with MongoDB's equality (primitive values of one BSON type each). */
 function isHashable(value: unknown): boolean {
   const type = typeof value;
@@ -121,7 +124,7 @@ export class SecondaryIndex {
    * restart does not wait for it. A value written since the capture is already right in the
    * hash (unique index: one record per value), so the captured entry for it is skipped.
    */
-  private fillHash(keys: Array<IndexKey & { rec: StoredRecord }>): void {
+  private fillHash(keys: RecordKey[]): void {
     const hash = this.hash as Map<unknown, StoredRecord>;
     if (keys.length < BACKGROUND_HASH_KEYS) {
       for (const key of keys) this.hashAdd(key.values, key.rec);
@@ -134,7 +137,7 @@ export class SecondaryIndex {
       if (this.hashBuild !== build) return;
       const end = Math.min(keys.length, next + HASH_SLICE_KEYS);
       for (; next < end; next += 1) {
-        const { values, rec } = keys[next] as IndexKey & { rec: StoredRecord };
+        const { values, rec } = keys[next] as RecordKey;
         const [value] = values;
         if (!isHashable(value)) this.unhashedKeys += 1;
         else if (!build.dirty.has(value)) hash.set(value, rec);
@@ -146,17 +149,14 @@ export class SecondaryIndex {
   }
 
   /**
-   * Fills the (empty) index from every record at once: sort the keys, check uniqueness on
-   * neighbours, and bulk-load the tree. Much cheaper than one insertion per key.
+   * Fills the (empty) index from every record at once and bulk-loads the tree: much cheaper than
+   * one insertion per key. `recordedOrder` (from a snapshot: for each key in index order, the
+   * position of its record in `records`) spares the sort; it is checked as the keys are laid out,
+   * and an order that does not fit the records is ignored. Returns whether it was used.
    */
-  build(records: Iterable<StoredRecord>): void {
-    // Keys carry their record while sorting, so no [key, record] pairs are allocated.
-    const keys: Array<IndexKey & { rec: StoredRecord }> = [];
-    for (const rec of records) {
-      const source = this.partial ? rec.doc : rec.fields(this.topLevelFields);
-      for (const values of this.keysFor(source)) keys.push({ values, rid: rec.rid, rec });
-    }
-    keys.sort((a, b) => this.compareKeys(a, b));
+  build(records: Iterable<StoredRecord>, recordedOrder?: Uint32Array): boolean {
+    const inOrder = recordedOrder ? this.keysInRecordedOrder([...records], recordedOrder) : undefined;
+    const keys = inOrder ?? this.sortedKeys(records);
     this.hash?.clear();
     this.unhashedKeys = 0;
     this.hashBuild = undefined;
@@ -176,6 +176,51 @@ export class SecondaryIndex {
       NODE_SIZE,
       (a, b) => this.compareKeys(a, b),
     );
+    return inOrder !== undefined;
+  }
+
+  private keysOf(rec: StoredRecord): unknown[][] {
+    return this.keysFor(this.partial ? rec.doc : rec.fields(this.topLevelFields));
+  }
+
+  private sortedKeys(records: Iterable<StoredRecord>): RecordKey[] {
+    // Keys carry their record while sorting, so no [key, record] pairs are allocated.
+    const keys: RecordKey[] = [];
+    for (const rec of records) {
+      for (const values of this.keysOf(rec)) keys.push({ values, rid: rec.rid, rec });
+    }
+    return keys.sort((a, b) => this.compareKeys(a, b));
+  }
+
+  /**
+   * The keys laid out in a recorded order, or undefined when it does not fit. Record ids grow
+   * with a record's position, so equal values keep their recorded order; a record's own keys
+   * (several when multikey) appear in the order of their values.
+   */
+  private keysInRecordedOrder(records: StoredRecord[], order: Uint32Array): RecordKey[] | undefined {
+    const perRecord: unknown[][][] = new Array(records.length);
+    let total = 0;
+    for (let i = 0; i < records.length; i += 1) {
+      const tuples = this.keysOf(records[i] as StoredRecord);
+      if (tuples.length > 1) tuples.sort((a, b) => this.compareTuples(a, b));
+      perRecord[i] = tuples;
+      total += tuples.length;
+    }
+    if (total !== order.length) return undefined;
+    const taken = new Uint32Array(records.length);
+    const keys: RecordKey[] = new Array(total);
+    let previous: RecordKey | undefined;
+    for (let k = 0; k < total; k += 1) {
+      const position = order[k] as number;
+      const rec = records[position];
+      const values = perRecord[position]?.[taken[position] as number];
+      if (!rec || !values) return undefined;
+      taken[position] = (taken[position] as number) + 1;
+      const key: RecordKey = { values, rid: rec.rid, rec };
+      if (previous && this.compareKeys(previous, key) >= 0) return undefined;
+      keys[k] = previous = key;
+    }
+    return keys;
   }
 
   get name(): string {
@@ -187,19 +232,24 @@ export class SecondaryIndex {
   }
 
   compareKeys(a: IndexKey, b: IndexKey): number {
+    return this.compareTuples(a.values, b.values) || a.rid - b.rid;
+  }
+
+  /** Index order of two key tuples, ignoring which record they belong to. */
+  compareTuples(a: unknown[], b: unknown[]): number {
     if (this.simpleField !== undefined) {
       // Fast path for the usual single-field index of strings or numbers.
-      const x = a.values[0];
-      const y = b.values[0];
+      const x = a[0];
+      const y = b[0];
       if ((typeof x === 'string' && typeof y === 'string') || (typeof x === 'number' && typeof y === 'number')) {
-        return x < y ? -1 : x > y ? 1 : a.rid - b.rid;
+        return x < y ? -1 : x > y ? 1 : 0;
       }
     }
     for (let i = 0; i < this.fields.length; i += 1) {
-      const diff = compareValues(a.values[i], b.values[i]);
+      const diff = compareValues(a[i], b[i]);
       if (diff !== 0) return diff * (this.directions[i] ?? 1);
     }
-    return a.rid - b.rid;
+    return 0;
   }
 
   /** The key tuples a document contributes (none when sparse/partial exclude it). */
@@ -208,6 +258,13 @@ export class SecondaryIndex {
       const value = doc[this.simpleField];
       if (!Array.isArray(value)) return [[value ?? null]];
       if (value.length === 1) return [[value[0] ?? null]];
+      // An array of strings or plain numbers (phones, tags, search words): a Set finds the
+      // distinct values exactly, where the general path compares every pair.
+      if (value.length > 1 && value.every(isHashable)) {
+        const distinct = [...new Set(value)];
+        if (distinct.length > 1) this.isMultikey = true;
+        return distinct.map((element) => [element]);
+      }
     }
     if (this.partial && !this.partial.test(doc)) return [];
     const perField = this.fields.map((field) => getPathValues(doc, field, EMPTY_ARRAY_KEY));

@@ -86,10 +86,11 @@ function recover(dbPath: string, logger: Logger): Recovered {
   const store = new Store();
   const snapshotSeq = listing.snapshots.at(-1) ?? 0;
   let documents = 0;
+  let indexesSorted = 0;
   let snapshotBytes = 0;
   if (snapshotSeq > 0) {
     const file = path.join(dbPath, snapshotName(snapshotSeq));
-    documents = loadSnapshot(file, store).documents;
+    ({ documents, indexesSorted } = loadSnapshot(file, store));
     snapshotBytes = fs.statSync(file).size;
   }
   const journals = listing.journals.filter((seq) => seq >= snapshotSeq);
@@ -101,7 +102,7 @@ function recover(dbPath: string, logger: Logger): Recovered {
   for (const seq of listing.journals.filter((s) => s < snapshotSeq)) fs.rmSync(path.join(dbPath, journalName(seq)));
   for (const seq of listing.snapshots.filter((s) => s < snapshotSeq)) fs.rmSync(path.join(dbPath, snapshotName(seq)));
   const seq = Math.max(snapshotSeq, journals.at(-1) ?? 0, 1);
-  logger.info({ dbPath, snapshotDocuments: documents, journalRecordsReplayed: replayed, ms: Date.now() - started }, 'embedded store recovered');
+  logger.info({ dbPath, snapshotDocuments: documents, indexesSorted, journalRecordsReplayed: replayed, ms: Date.now() - started }, 'embedded store recovered');
   return { store, seq, snapshotBytes };
 }
 

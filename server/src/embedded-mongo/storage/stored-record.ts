@@ -14,6 +14,8 @@ export class StoredRecord {
   // The encoded form, kept as two fields rather than an object: one less allocation per document.
   private rawBuffer: Buffer | undefined;
   private rawOffset = 0;
+  /** The record's position in the snapshot being written (how the index order is recorded). */
+  snapshotPosition = 0;
 
   constructor(
     /** Stable record id: tie-breaker inside index trees. */
