@@ -258,12 +258,12 @@ export class SecondaryIndex {
       const value = doc[this.simpleField];
       if (!Array.isArray(value)) return [[value ?? null]];
       if (value.length === 1) return [[value[0] ?? null]];
-      // An array of strings or plain numbers (phones, tags, search words): a Set finds the
-      // distinct values exactly, where the general path compares every pair.
+      // An array of strings or plain numbers (phones, tags, search words): strict equality finds
+      // the distinct values exactly, where the general path compares every pair by BSON order.
       if (value.length > 1 && value.every(isHashable)) {
-        const distinct = [...new Set(value)];
-        if (distinct.length > 1) this.isMultikey = true;
-        return distinct.map((element) => [element]);
+        const tuples = distinctScalars(value).map((element) => [element]);
+        if (tuples.length > 1) this.isMultikey = true;
+        return tuples;
       }
     }
     if (this.partial && !this.partial.test(doc)) return [];
@@ -320,6 +320,14 @@ export class SecondaryIndex {
   get size(): number {
     return this.tree.size;
   }
+}
+
+/** Distinct strings/numbers/booleans/null in first-seen order; short arrays need no Set. */
+function distinctScalars(values: unknown[]): unknown[] {
+  if (values.length > 32) return [...new Set(values)];
+  const out: unknown[] = [];
+  for (const value of values) if (!out.includes(value)) out.push(value);
+  return out;
 }
 
 function dedupe(values: unknown[]): unknown[] {
