@@ -52,7 +52,7 @@ export function findRecords(collection: Collection | undefined, options: FindOpt
   const scanned = natural === -1 ? [...collection.byId.values()].reverse() : candidates(collection, plan);
   for (const rec of scanned) {
     examined += 1;
-    if (!matches(rec.doc)) continue;
+    if (!matches(rec.peek())) continue;
     found.push(rec);
     if (found.length >= stopAfter) break;
   }
@@ -62,8 +62,13 @@ export function findRecords(collection: Collection | undefined, options: FindOpt
   return page;
 }
 
-export function findDocuments(collection: Collection | undefined, options: FindOptions): Doc[] {
-  return findRecords(collection, options).map((rec) => rec.doc);
+/**
+ * The matching documents. `keepDecoded: false` (aggregations, distinct: work over many documents
+ * that are rarely read again) leaves still-encoded records encoded instead of keeping each one
+ * decoded in memory.
+ */
+export function findDocuments(collection: Collection | undefined, options: FindOptions, { keepDecoded = true } = {}): Doc[] {
+  return findRecords(collection, options).map((rec) => (keepDecoded ? rec.doc : rec.peek()));
 }
 
 /** The plan a query would use, for explain and the planner's tests. */

@@ -180,7 +180,7 @@ export class SecondaryIndex {
   }
 
   private keysOf(rec: StoredRecord): unknown[][] {
-    return this.keysFor(this.partial ? rec.doc : rec.fields(this.topLevelFields));
+    return this.keysFor(this.partial ? rec.peek() : rec.fields(this.topLevelFields));
   }
 
   private sortedKeys(records: Iterable<StoredRecord>): RecordKey[] {

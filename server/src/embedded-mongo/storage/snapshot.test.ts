@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { findDocuments } from '../query/execute.js';
 import type { Collection } from './collection.js';
 import { SecondaryIndex } from './secondary-index.js';
 import { captureStore, loadSnapshot, writeSnapshot } from './snapshot.js';
@@ -101,5 +102,24 @@ describe('snapshot index order', () => {
     expect(new SecondaryIndex({ key: { tags: 1 }, name: 'tags' }).build(records, Uint32Array.from([1, 2]))).toBe(false);
     // The right order is used.
     expect(new SecondaryIndex({ key: { tags: 1 }, name: 'tags' }).build(records, Uint32Array.from([1, 2, 0, 0, 1, 2]))).toBe(true);
+  });
+
+  it('keeps documents a scan only tested in their encoded form; documents read out are kept decoded', async () => {
+    const { store } = contactsStore();
+    const file = snapshotFile();
+    await writeSnapshot(file, captureStore(store));
+    const loaded = new Store();
+    loadSnapshot(file, loaded);
+    const contacts = loaded.getCollection('crm', 'contacts') as Collection;
+    const decodedCount = () => {
+      const forms: unknown[] = [];
+      for (const rec of contacts.byId.values()) rec.captureInto(forms, []);
+      return forms.filter((form) => !Buffer.isBuffer(form)).length;
+    };
+    // No index on name: a collection scan over every card.
+    expect(findDocuments(contacts, { filter: { name: 'Late' } }, { keepDecoded: false })).toHaveLength(20);
+    expect(decodedCount()).toBe(0);
+    expect(findDocuments(contacts, { filter: { name: 'Late' } })).toHaveLength(20);
+    expect(decodedCount()).toBe(20);
   });
 });

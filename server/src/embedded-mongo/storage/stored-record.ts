@@ -42,6 +42,15 @@ export class StoredRecord {
     return this.decoded;
   }
 
+  /**
+   * The document for a look that keeps nothing: a still-encoded record is decoded for this call
+   * only. A collection scan tests every document; keeping them all decoded would multiply the
+   * memory a million cards take.
+   */
+  peek(): Doc {
+    return this.decoded ?? (deserialize(this.rawBuffer as Buffer, { ...DECODE, index: this.rawOffset }) as Doc);
+  }
+
   set doc(doc: Doc) {
     this.decoded = doc;
     this.rawBuffer = undefined;
