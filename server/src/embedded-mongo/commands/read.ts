@@ -59,7 +59,7 @@ const distinct: CommandHandler = (command, context) => {
   const name = collectionName(command);
   const key = command.key;
   if (typeof key !== 'string') throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is missing or is not a string");
-  const docs = findDocuments(findCollection(context, name), { filter: optionalDoc(command, 'query') ?? {} }, { keepDecoded: false });
+  const docs = findDocuments(findCollection(context, name), { filter: optionalDoc(command, 'query') ?? {} }, { keepDecodedUpTo: 0 });
   const values = docs.flatMap((doc) => getPathValues(doc, key)).filter((value) => value !== undefined);
   values.sort(compareValues);
   return { values: values.filter((value, i) => i === 0 || compareValues(value, values[i - 1]) !== 0), ok: 1 };
@@ -76,7 +76,7 @@ function pipelineSource(context: CommandContext, name: string, pipeline: Doc[]):
   const collection = findCollection(context, name);
   const first = pipeline[0];
   const filter = first && isPlainObject(first.$match) ? first.$match : {};
-  return findDocuments(collection, { filter }, { keepDecoded: false });
+  return findDocuments(collection, { filter }, { keepDecodedUpTo: 0 });
 }
 
 const aggregate: CommandHandler = (command, context) => {
@@ -101,7 +101,7 @@ const aggregate: CommandHandler = (command, context) => {
   }
   const source = pipelineSource(context, name, pipeline);
   const aggregator = new Aggregator(pipeline, {
-    collectionResolver: (other) => findDocuments(findCollection(context, other), {}, { keepDecoded: false }),
+    collectionResolver: (other) => findDocuments(findCollection(context, other), {}, { keepDecodedUpTo: 0 }),
     variables: isPlainObject(command.let) ? command.let : {},
   });
   const results = aggregator.run(source) as Doc[];

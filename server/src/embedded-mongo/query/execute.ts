@@ -63,13 +63,19 @@ export function findRecords(collection: Collection | undefined, options: FindOpt
 }
 
 /**
- * The matching documents. `keepDecoded: false` (aggregations, distinct: work over many documents
- * that are rarely read again) leaves still-encoded records encoded instead of keeping each one
- * decoded in memory.
+ * The matching documents. A still-encoded record stays encoded unless it is among the first
+ * `keepDecodedUpTo` results: a lookup's few cards are read again soon, so keeping them decoded
+ * pays; keeping every document of a large result (an export, a migration, an aggregation's input)
+ * would multiply the memory the store takes.
  */
-export function findDocuments(collection: Collection | undefined, options: FindOptions, { keepDecoded = true } = {}): Doc[] {
-  return findRecords(collection, options).map((rec) => (keepDecoded ? rec.doc : rec.peek()));
+export function findDocuments(collection: Collection | undefined, options: FindOptions, { keepDecodedUpTo = KEEP_DECODED_RESULTS } = {}): Doc[] {
+  const records = findRecords(collection, options);
+  const keep = records.length <= keepDecodedUpTo;
+  return records.map((rec) => (keep ? rec.doc : rec.peek()));
 }
+
+/** Results up to this many documents keep their records decoded. */
+const KEEP_DECODED_RESULTS = 100;
 
 /** The plan a query would use, for explain and the planner's tests. */
 export function explainPlan(collection: Collection, filter: Doc, sort?: Doc): Plan {

@@ -104,7 +104,7 @@ describe('snapshot index order', () => {
     expect(new SecondaryIndex({ key: { tags: 1 }, name: 'tags' }).build(records, Uint32Array.from([1, 2, 0, 0, 1, 2]))).toBe(true);
   });
 
-  it('keeps documents a scan only tested in their encoded form; documents read out are kept decoded', async () => {
+  it('keeps documents a scan only tested, or a large result read out, in their encoded form; the few of a lookup are kept decoded', async () => {
     const { store } = contactsStore();
     const file = snapshotFile();
     await writeSnapshot(file, captureStore(store));
@@ -117,8 +117,12 @@ describe('snapshot index order', () => {
       return forms.filter((form) => !Buffer.isBuffer(form)).length;
     };
     // No index on name: a collection scan over every card.
-    expect(findDocuments(contacts, { filter: { name: 'Late' } }, { keepDecoded: false })).toHaveLength(20);
+    expect(findDocuments(contacts, { filter: { name: 'Late' } }, { keepDecodedUpTo: 0 })).toHaveLength(20);
     expect(decodedCount()).toBe(0);
+    // A large result (every card with a name) is read out without being kept decoded either.
+    expect(findDocuments(contacts, { filter: { name: { $ne: 'Late' } } }, { keepDecodedUpTo: 100 }).length).toBeGreaterThan(100);
+    expect(decodedCount()).toBe(0);
+    // A lookup's few cards are kept decoded: they are likely to be read again soon.
     expect(findDocuments(contacts, { filter: { name: 'Late' } })).toHaveLength(20);
     expect(decodedCount()).toBe(20);
   });
