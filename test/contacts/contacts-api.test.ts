@@ -104,9 +104,12 @@ describe('contact cards over HTTP', () => {
     await contactModel(server.connection).collection.insertOne({
       name: 'Legacy Card', company: null, email: null, phones: ['+78126667788'], searchKeys: ['legacy', 'card', '7788', '6667788'], createdAt: now, updatedAt: now,
     });
+    // A database from before the current format has no marker saying its cards are up to date.
+    await server.connection.collection('migrations').deleteOne({ _id: 'contacts.searchKeys' as never });
     await createContactRepository(server.connection).ready();
     const found = await call<ListContactsResponse>(agent, 'GET', '/api/contacts?q=666-77-88');
     expect(found.body.items.map((contact) => contact.name)).toEqual(['Legacy Card']);
+    expect(await server.connection.collection('migrations').findOne({ _id: 'contacts.searchKeys' as never })).toMatchObject({ version: 3 });
   });
 
   it('keeps a zone typed by hand and lists candidates for an ambiguous number', async () => {

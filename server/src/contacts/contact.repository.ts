@@ -131,23 +131,41 @@ function stored(record: ContactRecord): Omit<ContactDocument, '_id' | 'createdAt
   return { ...record, ...searchFields(record) };
 }
 
+/** Where one-off data upgrades note that they are done. */
+const MIGRATIONS_COLLECTION = 'migrations';
+const SEARCH_KEYS_MARKER = 'contacts.searchKeys';
+const UPGRADE_BATCH = 1000;
+
 export function createContactRepository(connection: Connection): ContactRepository {
   const Contacts = contactModel(connection);
   const Notes = contactNoteModel(connection);
   let indexes: Promise<void> | null = null;
 
-  /** Cards written with an older search-key format get their keys rebuilt (once, at start). */
+  /**
+   * Cards written with an older search-key format get their keys rebuilt, once: a marker then
+   * records that every card has the current format, so later starts do not scan a million cards
+   * to find none. The rebuild reads the stale cards through one cursor (no re-scan per batch).
+   */
   async function upgradeSearchKeys(): Promise<void> {
-    for (;;) {
-      const stale = await Contacts.find({ searchVersion: { $ne: SEARCH_KEYS_VERSION } }, { name: 1, company: 1, email: 1, phones: 1 })
-        .limit(1000)
-        .lean<Pick<ContactDocument, '_id' | 'name' | 'company' | 'email' | 'phones'>[]>();
-      if (stale.length === 0) return;
-      await Contacts.bulkWrite(
-        stale.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: searchFields(doc) } } })),
-        { ordered: false },
-      );
+    const markers = connection.collection<{ _id: string; version: number; at: Date }>(MIGRATIONS_COLLECTION);
+    const marker = await markers.findOne({ _id: SEARCH_KEYS_MARKER });
+    if (marker?.version === SEARCH_KEYS_VERSION) return;
+    const stale = Contacts.find({ searchVersion: { $ne: SEARCH_KEYS_VERSION } }, { name: 1, company: 1, email: 1, phones: 1 })
+      .lean<Pick<ContactDocument, '_id' | 'name' | 'company' | 'email' | 'phones'>>()
+      .cursor({ batchSize: UPGRADE_BATCH });
+    let batch: Array<Pick<ContactDocument, '_id' | 'name' | 'company' | 'email' | 'phones'>> = [];
+    const write = async () => {
+      if (batch.length === 0) return;
+      const updates = batch.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: searchFields(doc) } } }));
+      batch = [];
+      await Contacts.bulkWrite(updates, { ordered: false });
+    };
+    for await (const doc of stale) {
+      batch.push(doc);
+      if (batch.length >= UPGRADE_BATCH) await write();
     }
+    await write();
+    await markers.updateOne({ _id: SEARCH_KEYS_MARKER }, { $set: { version: SEARCH_KEYS_VERSION, at: new Date() } }, { upsert: true });
   }
 
   const ready = () => {

@@ -5,18 +5,26 @@ import { normalizePhone } from './phone-number.js';
 export const MIN_PHONE_FRAGMENT_DIGITS = 4;
 
 /**
- * The keys a stored E.164 number is found by: every trailing run of its digits from
- * MIN_PHONE_FRAGMENT_DIGITS up to the whole number. People type the end of a number
- * (local part, with or without area code), so suffixes cover fragments in any format
- * while staying an exact-match index lookup.
+ * The key a stored E.164 number is found by: its digits reversed. People type the end of a
+ * number (local part, with or without area code); the end of a number is the start of its
+ * reversed digits, so a fragment in any format is a prefix of one key per number, an index range.
  */
-export function phoneSearchKeys(e164: string): string[] {
-  const digits = e164.replace(/\D/g, '');
-  const keys: string[] = [];
-  for (let length = MIN_PHONE_FRAGMENT_DIGITS; length <= digits.length; length += 1) {
-    keys.push(digits.slice(digits.length - length));
-  }
-  return keys;
+export function phoneSearchKey(e164: string): string {
+  return reversed(e164.replace(/\D/g, ''));
+}
+
+/** The prefix of `phoneSearchKey` that finds every number ending in these digits. */
+export function phoneFragmentKey(digits: string): string {
+  return reversed(digits);
+}
+
+/** Whether a stored number ends in a typed fragment's digits: what a fragment search finds. */
+export function phoneMatchesFragment(e164: string, digits: string): boolean {
+  return phoneSearchKey(e164).startsWith(phoneFragmentKey(digits));
+}
+
+function reversed(digits: string): string {
+  return [...digits].reverse().join('');
 }
 
 /**
