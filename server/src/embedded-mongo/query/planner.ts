@@ -5,7 +5,7 @@
  * so the planner only has to be conservative, never exact.
  */
 import type { Collection } from '../storage/collection.js';
-import { MAX_KEY, MIN_KEY, type IndexKey, type SecondaryIndex, type StoredRecord } from '../storage/secondary-index.js';
+import { indexKey, MAX_KEY, MIN_KEY, type IndexKey, type SecondaryIndex, type StoredRecord } from '../storage/secondary-index.js';
 import { forEachAndedCondition } from './and-conditions.js';
 import { compareValues, isPlainObject, typeRank, TypeBound, type Doc, type SortSpec } from './bson-order.js';
 
@@ -183,8 +183,8 @@ function buildScans(candidate: Candidate, predicates: Map<string, FieldPredicate
     }
     const isPoint = index.hasHash && combo.length === index.fields.length;
     return {
-      start: { values: startValues, rid: -Infinity },
-      end: { values: endValues, rid: Infinity },
+      start: indexKey(startValues, -Infinity),
+      end: indexKey(endValues, Infinity),
       ...(isPoint ? { point: combo } : {}),
       ...(range ? { rangeField, low: range.low, high: range.high } : {}),
     };
@@ -257,7 +257,7 @@ function* walkScan(index: SecondaryIndex, scan: IndexScan, reverse: boolean): Ge
   const entries = reverse ? index.tree.entriesReversed(scan.end) : index.tree.entries(scan.start);
   for (const [key, rec] of entries) {
     if (reverse ? index.compareKeys(key, scan.start) < 0 : index.compareKeys(key, scan.end) > 0) return;
-    if (scan.rangeField !== undefined && !withinExclusiveBounds(key.values[scan.rangeField], scan)) continue;
+    if (scan.rangeField !== undefined && !withinExclusiveBounds(key[scan.rangeField], scan)) continue;
     yield rec;
   }
 }

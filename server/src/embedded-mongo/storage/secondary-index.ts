@@ -1,7 +1,6 @@
 /**
- * One secondary index: a B+ tree of key tuples (plus the record id, so equal keys from different
- * documents stay distinct) pointing at the stored record. Multikey: a document with an array in
- * an indexed field gets one entry per element, as in MongoDB.
+ * One secondary index: a B+ tree of keys pointing at the stored record. Multikey: a document
+ * with an array in an indexed field gets one entry per element, as in MongoDB.
  */
 import btreeModule from 'sorted-btree';
 import bulkLoadModule from 'sorted-btree/extended/bulkLoad.js';
@@ -33,13 +32,28 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
-export interface IndexKey {
-  values: unknown[];
-  rid: number;
+/**
+ * An entry's key: the indexed values, then the record id (which keeps equal values of different
+ * documents apart, and orders them). One array per entry: at millions of entries a wrapper
+ * object per key would cost about as much memory again, and as much garbage-collector time.
+ */
+export type IndexKey = unknown[];
+
+/** The key of `values` for one record; ±Infinity as the id makes a bound before/after every record. */
+export function indexKey(values: readonly unknown[], rid: number): IndexKey {
+  // Sized exactly: pushing onto a one-element array would reserve room for 17.
+  if (values.length === 1) return [values[0], rid];
+  const key: IndexKey = new Array(values.length + 1);
+  for (let i = 0; i < values.length; i += 1) key[i] = values[i];
+  key[values.length] = rid;
+  return key;
 }
 
-/** A key built from stored records: it keeps its record, which becomes the tree's value. */
-type RecordKey = IndexKey & { rec: StoredRecord };
+/** Keys in index order and the record of each (the tree is bulk-loaded from the two). */
+interface LaidOutKeys {
+  keys: IndexKey[];
+  recs: StoredRecord[];
+}
 
 /** Keys a JS Map can hold with MongoDB's equality (primitive values of one BSON type each). */
 function isHashable(value: unknown): boolean {
@@ -124,10 +138,10 @@ export class SecondaryIndex {
    * restart does not wait for it. A value written since the capture is already right in the
    * hash (unique index: one record per value), so the captured entry for it is skipped.
    */
-  private fillHash(keys: RecordKey[]): void {
+  private fillHash({ keys, recs }: LaidOutKeys): void {
     const hash = this.hash as Map<unknown, StoredRecord>;
     if (keys.length < BACKGROUND_HASH_KEYS) {
-      for (const key of keys) this.hashAdd(key.values, key.rec);
+      keys.forEach((key, i) => this.hashAdd(key, recs[i] as StoredRecord));
       return;
     }
     const build = { dirty: new Set<unknown>() };
@@ -137,8 +151,8 @@ export class SecondaryIndex {
       if (this.hashBuild !== build) return;
       const end = Math.min(keys.length, next + HASH_SLICE_KEYS);
       for (; next < end; next += 1) {
-        const { values, rec } = keys[next] as RecordKey;
-        const [value] = values;
+        const [value] = keys[next] as IndexKey;
+        const rec = recs[next] as StoredRecord;
         if (!isHashable(value)) this.unhashedKeys += 1;
         else if (!build.dirty.has(value)) hash.set(value, rec);
       }
@@ -155,41 +169,37 @@ export class SecondaryIndex {
    * and an order that does not fit the records is ignored. Returns whether it was used.
    */
   build(records: Iterable<StoredRecord>, recordedOrder?: Uint32Array): boolean {
-    const inOrder = recordedOrder ? this.keysInRecordedOrder([...records], recordedOrder) : undefined;
-    const keys = inOrder ?? this.sortedKeys(records);
+    const all = [...records];
+    const inOrder = recordedOrder ? this.keysInRecordedOrder(all, recordedOrder) : undefined;
+    const laidOut = inOrder ?? this.sortedKeys(all);
+    const { keys, recs } = laidOut;
     this.hash?.clear();
     this.unhashedKeys = 0;
     this.hashBuild = undefined;
     if (this.isUnique) {
       for (let i = 1; i < keys.length; i += 1) {
-        const previous = keys[i - 1] as IndexKey;
         const current = keys[i] as IndexKey;
-        if (current.rid !== previous.rid && this.sameValues(current.values, previous.values)) {
-          throw new DuplicateKeyError(this, current.values);
+        if (recs[i] !== recs[i - 1] && this.sameValues(current, keys[i - 1] as IndexKey)) {
+          throw new DuplicateKeyError(this, current.slice(0, this.fields.length));
         }
       }
     }
-    if (this.hash) this.fillHash(keys);
-    this.tree = bulkLoad<IndexKey, StoredRecord>(
-      keys,
-      keys.map((key) => key.rec),
-      NODE_SIZE,
-      (a, b) => this.compareKeys(a, b),
-    );
+    if (this.hash) this.fillHash(laidOut);
+    this.tree = bulkLoad<IndexKey, StoredRecord>(keys, recs, NODE_SIZE, (a, b) => this.compareKeys(a, b));
     return inOrder !== undefined;
   }
 
-  private keysOf(rec: StoredRecord): unknown[][] {
-    return this.keysFor(this.partial ? rec.peek() : rec.fields(this.topLevelFields));
+  /** A record's keys, each with the record id. */
+  private keysOf(rec: StoredRecord): IndexKey[] {
+    return this.keysFor(this.partial ? rec.peek() : rec.fields(this.topLevelFields), rec.rid);
   }
 
-  private sortedKeys(records: Iterable<StoredRecord>): RecordKey[] {
-    // Keys carry their record while sorting, so no [key, record] pairs are allocated.
-    const keys: RecordKey[] = [];
-    for (const rec of records) {
-      for (const values of this.keysOf(rec)) keys.push({ values, rid: rec.rid, rec });
-    }
-    return keys.sort((a, b) => this.compareKeys(a, b));
+  private sortedKeys(records: StoredRecord[]): LaidOutKeys {
+    const keys: IndexKey[] = [];
+    for (const rec of records) keys.push(...this.keysOf(rec));
+    keys.sort((a, b) => this.compareKeys(a, b));
+    const byRid = new Map(records.map((rec) => [rec.rid, rec]));
+    return { keys, recs: keys.map((key) => byRid.get(this.ridOf(key)) as StoredRecord) };
   }
 
   /**
@@ -197,7 +207,7 @@ export class SecondaryIndex {
    * with a record's position, so equal values keep their recorded order; a record's own keys
    * (several when multikey) appear in the order of their values.
    */
-  private keysInRecordedOrder(records: StoredRecord[], order: Uint32Array): RecordKey[] | undefined {
+  private keysInRecordedOrder(records: StoredRecord[], order: Uint32Array): LaidOutKeys | undefined {
     const perRecord: unknown[][][] = new Array(records.length);
     let total = 0;
     for (let i = 0; i < records.length; i += 1) {
@@ -208,19 +218,19 @@ export class SecondaryIndex {
     }
     if (total !== order.length) return undefined;
     const taken = new Uint32Array(records.length);
-    const keys: RecordKey[] = new Array(total);
-    let previous: RecordKey | undefined;
+    const keys: IndexKey[] = new Array(total);
+    const recs: StoredRecord[] = new Array(total);
     for (let k = 0; k < total; k += 1) {
       const position = order[k] as number;
       const rec = records[position];
-      const values = perRecord[position]?.[taken[position] as number];
-      if (!rec || !values) return undefined;
+      const key = perRecord[position]?.[taken[position] as number];
+      if (!rec || !key) return undefined;
       taken[position] = (taken[position] as number) + 1;
-      const key: RecordKey = { values, rid: rec.rid, rec };
-      if (previous && this.compareKeys(previous, key) >= 0) return undefined;
-      keys[k] = previous = key;
+      if (k > 0 && this.compareKeys(keys[k - 1] as IndexKey, key) >= 0) return undefined;
+      keys[k] = key;
+      recs[k] = rec;
     }
-    return keys;
+    return { keys, recs };
   }
 
   get name(): string {
@@ -232,10 +242,14 @@ export class SecondaryIndex {
   }
 
   compareKeys(a: IndexKey, b: IndexKey): number {
-    return this.compareTuples(a.values, b.values) || a.rid - b.rid;
+    return this.compareTuples(a, b) || this.ridOf(a) - this.ridOf(b);
   }
 
-  /** Index order of two key tuples, ignoring which record they belong to. */
+  ridOf(key: IndexKey): number {
+    return key[this.fields.length] as number;
+  }
+
+  /** Index order of two keys' values, ignoring which record they belong to. */
   compareTuples(a: unknown[], b: unknown[]): number {
     if (this.simpleField !== undefined) {
       // Fast path for the usual single-field index of strings or numbers.
@@ -252,18 +266,21 @@ export class SecondaryIndex {
     return 0;
   }
 
-  /** The key tuples a document contributes (none when sparse/partial exclude it). */
-  keysFor(doc: Doc): unknown[][] {
+  /**
+   * The value tuples a document contributes (none when sparse/partial exclude it); given the
+   * record id, whole keys instead (values then the id).
+   */
+  keysFor(doc: Doc, rid?: number): unknown[][] {
     if (this.simpleField !== undefined) {
       const value = doc[this.simpleField];
-      if (!Array.isArray(value)) return [[value ?? null]];
-      if (value.length === 1) return [[value[0] ?? null]];
+      const single = !Array.isArray(value) ? value : value.length === 1 ? value[0] : undefined;
+      if (single !== undefined || !Array.isArray(value)) return [rid === undefined ? [single ?? null] : [single ?? null, rid]];
       // An array of strings or plain numbers (phones, tags, search words): strict equality finds
       // the distinct values exactly, where the general path compares every pair by BSON order.
       if (value.length > 1 && value.every(isHashable)) {
-        const tuples = distinctScalars(value).map((element) => [element]);
-        if (tuples.length > 1) this.isMultikey = true;
-        return tuples;
+        const distinct = distinctScalars(value);
+        if (distinct.length > 1) this.isMultikey = true;
+        return distinct.map((element) => (rid === undefined ? [element] : [element, rid]));
       }
     }
     if (this.partial && !this.partial.test(doc)) return [];
@@ -275,7 +292,7 @@ export class SecondaryIndex {
       if (distinct.length > 1) this.isMultikey = true;
       tuples = tuples.flatMap((tuple) => distinct.map((value) => [...tuple, value]));
     }
-    return tuples;
+    return rid === undefined ? tuples : tuples.map((tuple) => indexKey(tuple, rid));
   }
 
   /** Throws DuplicateKeyError when a unique index already holds one of `keys` for another record. */
@@ -289,14 +306,14 @@ export class SecondaryIndex {
 
   add(rec: StoredRecord, keys: unknown[][]): void {
     for (const values of keys) {
-      this.tree.set({ values, rid: rec.rid }, rec);
+      this.tree.set(indexKey(values, rec.rid), rec);
       this.hashAdd(values, rec);
     }
   }
 
   remove(rec: StoredRecord, keys: unknown[][]): void {
     for (const values of keys) {
-      this.tree.delete({ values, rid: rec.rid });
+      this.tree.delete(indexKey(values, rec.rid));
       this.hashRemove(values, rec);
     }
   }
@@ -307,14 +324,16 @@ export class SecondaryIndex {
       const found = this.hash.get(values[0]);
       if (found || this.unhashedKeys === 0) return found;
     }
-    const pair = this.tree.getPairOrNextHigher({ values, rid: -Infinity });
+    const pair = this.tree.getPairOrNextHigher(indexKey(values, -Infinity));
     if (!pair) return undefined;
     const [key, rec] = pair;
-    return this.sameValues(key.values, values) ? rec : undefined;
+    return this.sameValues(key, values) ? rec : undefined;
   }
 
+  /** Whether two keys (or value tuples) hold equal values in every indexed field. */
   sameValues(a: unknown[], b: unknown[]): boolean {
-    return a.every((value, i) => compareValues(value, b[i]) === 0);
+    for (let i = 0; i < this.fields.length; i += 1) if (compareValues(a[i], b[i]) !== 0) return false;
+    return true;
   }
 
   get size(): number {

@@ -3,7 +3,7 @@
  * periodic sweep, as MongoDB's TTL monitor does (so expiry is not instant, only eventual).
  */
 import { RANK, TypeBound } from '../query/bson-order.js';
-import type { StoredRecord } from './secondary-index.js';
+import { indexKey, type StoredRecord } from './secondary-index.js';
 import type { Store } from './store.js';
 
 /** Removes every expired document; returns how many. */
@@ -16,9 +16,9 @@ export function removeExpired(store: Store, now: Date): number {
         if (!Number.isFinite(seconds) || index.fields.length !== 1) continue;
         const cutoff = now.getTime() - seconds * 1000;
         const expired = new Map<number, StoredRecord>();
-        const start = { values: [new TypeBound(RANK.date, index.directions[0] === 1 ? -1 : 1)], rid: -Infinity };
+        const start = indexKey([new TypeBound(RANK.date, index.directions[0] === 1 ? -1 : 1)], -Infinity);
         for (const [key, rec] of index.tree.entries(index.directions[0] === 1 ? start : undefined)) {
-          const value = key.values[0];
+          const value = key[0];
           if (!(value instanceof Date)) {
             if (index.directions[0] === 1) break;
             continue;
