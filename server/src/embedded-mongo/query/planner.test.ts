@@ -60,6 +60,21 @@ describe('query planner', () => {
     expect([...candidates(contacts, range)].map((rec) => rec.doc._id).sort()).toEqual([1, 2]);
   });
 
+  it('stops a multikey range at its upper bound only when one $elemMatch holds both bounds', () => {
+    const words = collectionWith([{ key: { words: 1 } }], [{ words: ['ivan', 'zoe'] }, { words: ['ivanova'] }, { words: ['anna', 'petrov'] }, { words: ['iz'] }]);
+    const prefix = { $gte: 'ivan', $lt: 'ivan\uffff' };
+    // Two plain conditions may be met by two elements ('anna' < end, 'petrov' >= start): the scan
+    // has no upper bound and walks every key from 'ivan' on.
+    const plain = planQuery(words, { words: prefix });
+    expect([...candidates(words, plain)].map((rec) => rec.doc._id).sort()).toEqual([0, 1, 2, 3]);
+    // One element within both bounds: the scan walks the prefix only.
+    const element = planQuery(words, { $and: [{ words: prefix }, { words: { $elemMatch: prefix } }] });
+    expect([...candidates(words, element)].map((rec) => rec.doc._id).sort()).toEqual([0, 1]);
+    expect(indexName(planQuery(words, { words: { $elemMatch: { $gte: 'a', $lt: 'b' } } }))).toBe('words');
+    // An $elemMatch with other operators is left to the filter.
+    expect(planQuery(words, { words: { $elemMatch: { $ne: 'a' } } }).kind).toBe('collection');
+  });
+
   it('keeps a range inside the bound value type', () => {
     const mixed = collectionWith([{ key: { v: 1 } }], [{ v: 1 }, { v: 5 }, { v: 'x' }, { v: new Date(0) }, { v: null }]);
     const plan = planQuery(mixed, { v: { $gt: 2 } });

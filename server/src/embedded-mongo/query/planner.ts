@@ -19,6 +19,11 @@ export interface FieldPredicate {
   points?: unknown[];
   low?: Bound;
   high?: Bound;
+  /**
+   * Both bounds come from one `$elemMatch`, so one array element meets both: on a multikey index
+   * the scan may then stop at the upper bound too (a prefix search over array words).
+   */
+  sameElement?: boolean;
 }
 
 export type Plan =
@@ -56,9 +61,19 @@ function isIndexablePoint(value: unknown): boolean {
   return typeRank(value) !== typeRank(/x/);
 }
 
+const ELEMENT_COMPARISONS = new Set(['$eq', '$gt', '$gte', '$lt', '$lte']);
+
 function predicateFor(condition: unknown): FieldPredicate | undefined {
   if (!isPlainObject(condition) || !Object.keys(condition).some((key) => key.startsWith('$'))) {
     return isIndexablePoint(condition) ? { points: [condition] } : undefined;
+  }
+  const elemMatch = condition.$elemMatch;
+  if (Object.keys(condition).length === 1 && isPlainObject(elemMatch)) {
+    // `{ $elemMatch: { $gte: a, $lt: b } }` on an array of scalars: one element within both bounds.
+    const operators = Object.keys(elemMatch);
+    if (operators.length === 0 || !operators.every((op) => ELEMENT_COMPARISONS.has(op))) return undefined;
+    const predicate = predicateFor(elemMatch);
+    return predicate && { ...predicate, sameElement: true };
   }
   const predicate: FieldPredicate = {};
   for (const [op, operand] of Object.entries(condition)) {
@@ -76,7 +91,11 @@ function isRangeOperand(value: unknown): boolean {
 
 function mergePredicates(a: FieldPredicate | undefined, b: FieldPredicate): FieldPredicate {
   if (!a) return b;
-  return { points: b.points ?? a.points, low: b.low ?? a.low, high: b.high ?? a.high };
+  const points = b.points ?? a.points;
+  if (!b.low && !b.high) return { ...a, ...(points ? { points } : {}) };
+  // Bounds from two different conditions may be met by two different elements of an array.
+  const sameElement = b.sameElement === true && Boolean(b.low && b.high);
+  return { ...(points ? { points } : {}), low: b.low ?? a.low, high: b.high ?? a.high, sameElement };
 }
 
 interface Candidate {
@@ -167,7 +186,8 @@ function buildScans(candidate: Candidate, predicates: Map<string, FieldPredicate
     combos = combos.flatMap((combo) => points.map((point) => [...combo, point]));
     if (combos.length > MAX_POINT_COMBINATIONS) return undefined;
   }
-  const range = rangeField === undefined ? undefined : rangeBounds(predicates.get(index.fields[rangeField] as string), index.isMultikey);
+  const predicate = rangeField === undefined ? undefined : predicates.get(index.fields[rangeField] as string);
+  const range = predicate && rangeBounds(predicate, index.isMultikey && !predicate.sameElement);
   return combos.map((combo) => {
     const startValues = [...combo];
     const endValues = [...combo];
@@ -194,13 +214,13 @@ function buildScans(candidate: Candidate, predicates: Map<string, FieldPredicate
 /**
  * Range bounds stay inside the operand's BSON type, as MongoDB's comparison operators do.
  * On a multikey index `{$gt: a, $lt: b}` may be met by two different elements, so only the
- * lower bound narrows the scan there.
+ * lower bound narrows the scan there (`boundsMayDiffer`), unless one `$elemMatch` holds both.
  */
-function rangeBounds(predicate: FieldPredicate | undefined, isMultikey: boolean): { low: Bound; high: Bound } | undefined {
+function rangeBounds(predicate: FieldPredicate | undefined, boundsMayDiffer: boolean): { low: Bound; high: Bound } | undefined {
   if (!predicate) return undefined;
   const { low, high } = predicate;
   const rank = typeRank((low ?? high)?.value);
-  const useHigh = high && !(isMultikey && low);
+  const useHigh = high && !(boundsMayDiffer && low);
   return {
     low: low ?? { value: new TypeBound(rank, -1), inclusive: true },
     high: useHigh ? high : { value: new TypeBound(low ? typeRank(low.value) : rank, 1), inclusive: true },
