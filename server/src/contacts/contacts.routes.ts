@@ -7,6 +7,8 @@ import {
   timelineQuerySchema,
   updateContactSchema,
   DUPLICATE_POLICIES,
+  CONTACT_IMPORT_ROLES,
+  CONTACT_MERGE_ROLES,
 } from '@crm/shared';
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -52,7 +54,7 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
   // Large files go as `text/csv` (the JSON body limit is 1 MB): POST /api/contacts/import?dryRun=false&onDuplicate=merge
   router.post(
     '/import',
-    requireRole('manager', 'admin'),
+    requireRole(...CONTACT_IMPORT_ROLES),
     express.text({ type: ['text/csv', 'text/plain'], limit: '6mb' }),
     async (req, res) => {
       const raw: unknown =
@@ -101,7 +103,7 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
     res.status(201).json({ item: await contacts.addNote(id, text, currentUser(res)) });
   });
 
-  router.post('/:id/merge', requireRole('supervisor', 'manager', 'admin'), async (req, res) => {
+  router.post('/:id/merge', requireRole(...CONTACT_MERGE_ROLES), async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const { sourceId } = parseInput(mergeContactsSchema, req.body);
     res.json(await contacts.merge(id, sourceId));

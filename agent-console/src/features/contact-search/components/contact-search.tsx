@@ -1,8 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatPhone } from '@crm/shared';
-import { ErrorNotice } from '@crm/shared/ui/index.js';
+import { CONTACT_IMPORT_ROLES, formatPhone, hasRole } from '@crm/shared';
+import { ErrorNotice, useMe } from '@crm/shared/ui/index.js';
 import { useContactWorkspace } from '../../contacts/hooks/contact-workspace.js';
 import { contactSearchKeys, searchContacts, SEARCH_PAGE_SIZE } from '../api.js';
 import { useSlashToFocus } from '../hooks/use-slash-to-focus.js';
@@ -26,6 +26,8 @@ function moveFocus(event: KeyboardEvent<HTMLElement>, list: HTMLElement | null, 
 export function ContactSearch() {
   const { t } = useTranslation();
   const { openCard, newContact, openImport } = useContactWorkspace();
+  // The server refuses an import from anyone else; an agent does not see the button.
+  const canImport = hasRole(useMe().data?.role, CONTACT_IMPORT_ROLES);
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const [text, setText] = useState('');
@@ -108,9 +110,11 @@ export function ContactSearch() {
           <button type="button" className="button" onClick={() => newContact()}>
             {t('agent.contacts.new')}
           </button>
-          <button type="button" className="button" onClick={openImport}>
-            {t('agent.import.open')}
-          </button>
+          {canImport && (
+            <button type="button" className="button" onClick={openImport}>
+              {t('agent.import.open')}
+            </button>
+          )}
         </div>
       </div>
       {/* Always in the page, so the first answer is announced too (a live region that appears with its text often is not). */}

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatPhone, type Contact } from '@crm/shared';
-import { ErrorNotice, useHotkey } from '@crm/shared/ui/index.js';
+import { CONTACT_MERGE_ROLES, formatPhone, hasRole, type Contact } from '@crm/shared';
+import { ErrorNotice, useHotkey, useMe } from '@crm/shared/ui/index.js';
 import { DialButton } from '../../dialing/components/dial-button.js';
 import { useDial, type DialTarget } from '../../dialing/hooks/dial-context.js';
 import { ClientLocalTime, zoneCity } from '../../local-time/components/client-local-time.js';
@@ -86,6 +86,8 @@ export function ContactCard({ id }: { id: string }) {
   const { t } = useTranslation();
   const tabsId = useId();
   const { close, openMerge } = useContactWorkspace();
+  // The server refuses a merge from an agent; only the roles that may merge see the button.
+  const canMerge = hasRole(useMe().data?.role, CONTACT_MERGE_ROLES);
   const { dial, isBusy } = useDial();
   const [tab, setTab] = useState<Tab>('details');
   const [isEditing, setEditing] = useState(false);
@@ -126,9 +128,11 @@ export function ContactCard({ id }: { id: string }) {
               E
             </kbd>
           </button>
-          <button type="button" className="button button--small" onClick={() => openMerge(contact.id)}>
-            {t('agent.merge.open')}
-          </button>
+          {canMerge && (
+            <button type="button" className="button button--small" onClick={() => openMerge(contact.id)}>
+              {t('agent.merge.open')}
+            </button>
+          )}
           <button type="button" className="button button--small" onClick={close} aria-label={t('agent.contacts.closeCard', { name: contact.name })}>
             ×
           </button>

@@ -11,7 +11,9 @@ const DUPLICATE = buildContact({ id: '66a000000000000000000002', name: 'I. Petro
 
 describe('deals, CSV import and merge on the contact card', () => {
   let server: TestSocketServer;
-  const user = buildUser();
+  const agent = buildUser();
+  const supervisor = buildUser({ id: '65f000000000000000000002', login: 'super1', displayName: 'Sergei Orlov', role: 'supervisor' });
+  const manager = buildUser({ id: '65f000000000000000000003', login: 'manager1', displayName: 'Maria Ivanova', role: 'manager' });
   const baseRoutes = [
     NO_CALLS_TODAY,
     { path: '/api/contacts', body: { items: [IVAN, DUPLICATE], total: 2, isTotalCapped: false, page: 1, pageSize: 10 } },
@@ -28,7 +30,8 @@ describe('deals, CSV import and merge on the contact card', () => {
     await server.stop();
   });
 
-  const renderConsole = (routes: Parameters<typeof fakeServer>[0]) => renderAgentConsole({ server, user, routes: [...routes, ...baseRoutes] });
+  const renderConsole = (routes: Parameters<typeof fakeServer>[0], user = agent) =>
+    renderAgentConsole({ server, user, routes: [...routes, ...baseRoutes] });
   const panel = () => screen.getByRole('region', { name: 'Contact card' });
   const openIvan = () => openCardFromSearch('Petrov', 'Ivan Petrov');
 
@@ -101,7 +104,7 @@ describe('deals, CSV import and merge on the contact card', () => {
     });
     const api = renderConsole([
       { method: 'POST', path: '/api/contacts/import', body: (request: { dryRun: boolean }) => ({ report: report(request.dryRun) }) },
-    ]);
+    ], manager);
     fireEvent.click(screen.getByRole('button', { name: 'Import CSV' }));
     const csv = 'name,phone,fax\nOlga New,+74951230000,1\nIvan P.,83432001122,2\nNobody,12,3';
     fireEvent.change(await within(panel()).findByLabelText('Or paste the CSV'), { target: { value: csv } });
@@ -140,7 +143,7 @@ describe('deals, CSV import and merge on the contact card', () => {
         path: `/api/contacts/${IVAN.id}/merge`,
         body: { contact: { ...IVAN, phones: [...IVAN.phones, ...DUPLICATE.phones] }, moved: { calls: 3, notes: 1, deals: 0 } },
       },
-    ]);
+    ], supervisor);
     await openIvan();
     fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
     fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
@@ -153,10 +156,30 @@ describe('deals, CSV import and merge on the contact card', () => {
     expect(api.requests).toContainEqual({ method: 'POST', path: `/api/contacts/${IVAN.id}/merge`, body: { sourceId: DUPLICATE.id } });
   });
 
-  it('says who may merge when the server refuses an agent', async () => {
+  it('offers an agent neither CSV import nor merge, which the server would refuse', async () => {
+    renderConsole([]);
+    const card = await openIvan();
+    expect(within(card).getByRole('button', { name: 'Edit' })).toBeTruthy();
+    expect(within(card).queryByRole('button', { name: 'Merge…' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Import CSV' })).toBeNull();
+  });
+
+  it('offers a supervisor merge but not CSV import', async () => {
+    renderConsole([], supervisor);
+    expect(within(await openIvan()).getByRole('button', { name: 'Merge…' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Import CSV' })).toBeNull();
+  });
+
+  it('offers a manager both CSV import and merge', async () => {
+    renderConsole([], manager);
+    expect(screen.getByRole('button', { name: 'Import CSV' })).toBeTruthy();
+    expect(within(await openIvan()).getByRole('button', { name: 'Merge…' })).toBeTruthy();
+  });
+
+  it('says who may merge when the server still refuses (the role changed since sign-in)', async () => {
     renderConsole([
       { method: 'POST', path: `/api/contacts/${IVAN.id}/merge`, status: 403, body: { error: { code: 'FORBIDDEN', message: 'Not allowed' } } },
-    ]);
+    ], supervisor);
     await openIvan();
     fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
     fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
