@@ -41,6 +41,14 @@ function Softphone({ current }: { current: CurrentCall | null }) {
   useHotkey('a', () => run('answer', isRinging));
   useHotkey('r', () => run('reject', isRinging));
   useHotkey('h', () => run('hangup', canHangUp));
+  const error = control.error;
+  const errorText = !error
+    ? null
+    : error instanceof PhoneControlError && error.code === 'PHONE_CONTROL_UNAVAILABLE'
+      ? t('agent.phone.controlUnavailable')
+      : error instanceof PhoneControlError && error.code === 'NO_RESPONSE'
+        ? error.message
+        : t('agent.phone.controlFailed', { message: error.message });
 
   const button = (action: PhoneAction, isEnabled: boolean, className: string) => (
     <button
@@ -63,15 +71,14 @@ function Softphone({ current }: { current: CurrentCall | null }) {
         {button('reject', isRinging, '')}
         {button('hangup', canHangUp, 'button--danger')}
       </div>
-      {control.isError && (
-        <p className="field__error" role="alert">
-          {control.error instanceof PhoneControlError && control.error.code === 'PHONE_CONTROL_UNAVAILABLE'
-            ? t('agent.phone.controlUnavailable')
-            : control.error instanceof PhoneControlError && control.error.code === 'NO_RESPONSE'
-              ? control.error.message
-              : t('agent.phone.controlFailed', { message: control.error.message })}
-        </p>
-      )}
+      {/* The error's line is reserved (styles.css), so nothing below the phone panel moves when one appears. */}
+      <div className="softphone__error-slot">
+        {errorText && (
+          <p className="field__error softphone__error" role="alert" title={errorText}>
+            {errorText}
+          </p>
+        )}
+      </div>
     </div>
   );
 }
