@@ -75,6 +75,15 @@ describe('query planner', () => {
     expect(planQuery(words, { words: { $elemMatch: { $ne: 'a' } } }).kind).toBe('collection');
   });
 
+  it('walks the element range with the fewest entries when several are given', () => {
+    const docs = [...Array.from({ length: 50 }, (_, i) => ({ words: ['ivan', `n${i}`] })), { words: ['ivan', 'petrov'] }, { words: ['petrova'] }];
+    const words = collectionWith([{ key: { words: 1 } }], docs);
+    const range = (prefix: string) => ({ $gte: prefix, $lt: `${prefix}\uffff` });
+    // "petr ivan": the broad word comes last, yet the narrow one is walked.
+    const plan = planQuery(words, { $and: [{ words: { $elemMatch: range('petr') } }, { words: range('ivan') }, { words: { $elemMatch: range('ivan') } }] });
+    expect([...candidates(words, plan)].map((rec) => rec.doc._id).sort()).toEqual([50, 51]);
+  });
+
   it('keeps a range inside the bound value type', () => {
     const mixed = collectionWith([{ key: { v: 1 } }], [{ v: 1 }, { v: 5 }, { v: 'x' }, { v: new Date(0) }, { v: null }]);
     const plan = planQuery(mixed, { v: { $gt: 2 } });

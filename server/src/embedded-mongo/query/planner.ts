@@ -24,7 +24,15 @@ export interface FieldPredicate {
    * the scan may then stop at the upper bound too (a prefix search over array words).
    */
   sameElement?: boolean;
+  /**
+   * Several `$elemMatch` ranges on one array field ("ivan pe" typed in a search): each alone
+   * bounds a correct scan, so the planner walks the one with the fewest index entries.
+   */
+  choices?: FieldPredicate[];
 }
+
+/** How far the planner counts a range's entries when choosing between element ranges. */
+const CHOICE_COUNT_LIMIT = 2_000;
 
 export type Plan =
   | { kind: 'id'; ids: unknown[] }
@@ -91,11 +99,23 @@ function isRangeOperand(value: unknown): boolean {
 
 function mergePredicates(a: FieldPredicate | undefined, b: FieldPredicate): FieldPredicate {
   if (!a) return b;
+  const choices = [...elementRangesOf(a), ...elementRangesOf(b)];
+  const merged = mergeBounds(a, b);
+  // Element ranges are remembered through merges with other conditions: any one of them is a correct scan.
+  return choices.length > 0 ? { ...merged, choices } : merged;
+}
+
+function mergeBounds(a: FieldPredicate, b: FieldPredicate): FieldPredicate {
   const points = b.points ?? a.points;
   if (!b.low && !b.high) return { ...a, ...(points ? { points } : {}) };
   // Bounds from two different conditions may be met by two different elements of an array.
   const sameElement = b.sameElement === true && Boolean(b.low && b.high);
   return { ...(points ? { points } : {}), low: b.low ?? a.low, high: b.high ?? a.high, sameElement };
+}
+
+function elementRangesOf(predicate: FieldPredicate): FieldPredicate[] {
+  if (predicate.choices) return predicate.choices;
+  return predicate.sameElement === true && !predicate.points && predicate.low && predicate.high ? [predicate] : [];
 }
 
 interface Candidate {
@@ -107,9 +127,50 @@ interface Candidate {
   reverse: boolean;
 }
 
+/** Replaces each set of element-range choices by the range with the fewest entries in an index on that field. */
+function chooseElementRanges(collection: Collection, predicates: Map<string, FieldPredicate>): void {
+  for (const [field, predicate] of predicates) {
+    if (!predicate.choices) continue;
+    if (predicate.points) {
+      // An equality narrows best; the ranges are left to the filter.
+      predicates.set(field, { points: predicate.points });
+      continue;
+    }
+    const index = [...collection.indexes.values()].find((candidate) => candidate.fields[0] === field && !candidate.spec.partialFilterExpression);
+    const { choices: _choices, ...fallback } = predicate;
+    if (!index) {
+      predicates.set(field, fallback);
+      continue;
+    }
+    let best = fallback;
+    let fewest = Infinity;
+    for (const choice of predicate.choices) {
+      const entries = countRange(index, choice, Math.min(fewest, CHOICE_COUNT_LIMIT));
+      if (entries < fewest) [best, fewest] = [choice, entries];
+    }
+    predicates.set(field, best);
+  }
+}
+
+/** Entries of an index's leading field inside a range, counted up to `limit`. */
+function countRange(index: SecondaryIndex, predicate: FieldPredicate, limit: number): number {
+  const bounds = rangeBounds(predicate, false);
+  if (!bounds) return limit;
+  const fill = (value: unknown, rid: number) => indexKey([value, ...index.fields.slice(1).map(() => (rid < 0 ? MIN_KEY : MAX_KEY))], rid);
+  if (index.directions[0] !== 1) return limit;
+  const end = fill(bounds.high.value, Infinity);
+  let count = 0;
+  for (const [key] of index.tree.entries(fill(bounds.low.value, -Infinity))) {
+    if (count >= limit || index.compareKeys(key, end) > 0) break;
+    count += 1;
+  }
+  return count;
+}
+
 /** Picks the plan for a filter and an optional sort. */
 export function planQuery(collection: Collection, filter: Doc, sort: SortSpec = []): Plan {
   const predicates = extractPredicates(filter);
+  chooseElementRanges(collection, predicates);
   const idPoints = predicates.get('_id')?.points;
   if (idPoints) return { kind: 'id', ids: idPoints };
 
