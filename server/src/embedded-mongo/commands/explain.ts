@@ -51,6 +51,7 @@ function planStage(plan: Plan | undefined): Doc {
   if (!plan || plan.kind === 'collection') return { stage: 'COLLSCAN', direction: 'forward' };
   if (plan.kind === 'id') return { stage: 'IDHACK' };
   if (plan.kind === 'or') return { stage: 'FETCH', inputStage: { stage: 'OR', inputStages: plan.plans.map(planStage) } };
+  if (plan.kind === 'and') return { stage: 'FETCH', inputStage: { stage: 'AND_HASH', inputStages: plan.plans.map(planStage) } };
   const { index } = plan;
   return {
     stage: 'FETCH',

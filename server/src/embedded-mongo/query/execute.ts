@@ -35,6 +35,23 @@ export interface ExecutionStats {
   nReturned: number;
 }
 
+/**
+ * The top-level fields a filter reads, or undefined when it may read anything (`$expr`,
+ * `$where`, `$text`…). Dotted paths count by their first part.
+ */
+export function fieldsTestedBy(filter: Doc): string[] | undefined {
+  const fields = new Set<string>();
+  const visit = (clause: Doc): boolean =>
+    Object.entries(clause).every(([key, value]) => {
+      if (key === '$and' || key === '$or' || key === '$nor') return Array.isArray(value) && value.every((branch) => isPlainObject(branch) && visit(branch));
+      if (key === '$comment') return true;
+      if (key.startsWith('$')) return false;
+      fields.add(key.split('.')[0] as string);
+      return true;
+    });
+  return visit(filter) ? [...fields] : undefined;
+}
+
 /** Matching records in result order, honouring skip and limit. */
 export function findRecords(collection: Collection | undefined, options: FindOptions, stats?: ExecutionStats): StoredRecord[] {
   const { filter = {}, sort, skip = 0, limit = 0 } = options;
@@ -50,9 +67,11 @@ export function findRecords(collection: Collection | undefined, options: FindOpt
   const found: StoredRecord[] = [];
   let examined = 0;
   const scanned = natural === -1 ? [...collection.byId.values()].reverse() : candidates(collection, plan);
+  // A still-encoded document is tested on just the fields the filter names, not decoded whole.
+  const tested = fieldsTestedBy(filter);
   for (const rec of scanned) {
     examined += 1;
-    if (!matches(rec.peek())) continue;
+    if (!matches(tested ? rec.fields(tested) : rec.peek())) continue;
     found.push(rec);
     if (found.length >= stopAfter) break;
   }

@@ -84,6 +84,17 @@ describe('query planner', () => {
     expect([...candidates(words, plan)].map((rec) => rec.doc._id).sort()).toEqual([50, 51]);
   });
 
+  it('intersects two broad element ranges instead of filtering the whole of one', () => {
+    const docs = Array.from({ length: 6000 }, (_, i) => ({ words: [i % 2 === 0 ? `ivan${i}` : `oleg${i}`, i % 3 === 0 ? `petrov${i}` : `smirnov${i}`] }));
+    const words = collectionWith([{ key: { words: 1 } }], docs);
+    const range = (prefix: string) => ({ $gte: prefix, $lt: `${prefix}\uffff` });
+    const plan = planQuery(words, { $and: [{ words: { $elemMatch: range('ivan') } }, { words: range('petrov') }, { words: { $elemMatch: range('petrov') } }] });
+    expect(plan.kind).toBe('and');
+    const found = [...candidates(words, plan)].map((rec) => rec.doc._id as number);
+    expect(found).toHaveLength(1000);
+    expect(found.every((id) => id % 6 === 0)).toBe(true);
+  });
+
   it('keeps a range inside the bound value type', () => {
     const mixed = collectionWith([{ key: { v: 1 } }], [{ v: 1 }, { v: 5 }, { v: 'x' }, { v: new Date(0) }, { v: null }]);
     const plan = planQuery(mixed, { v: { $gt: 2 } });

@@ -38,6 +38,8 @@ export type Plan =
   | { kind: 'id'; ids: unknown[] }
   | { kind: 'index'; index: SecondaryIndex; scans: IndexScan[]; providesSort: boolean; reverse: boolean }
   | { kind: 'or'; plans: Plan[] }
+  /** Records every sub-plan reaches (an index intersection: two broad words, few cards with both). */
+  | { kind: 'and'; plans: Plan[] }
   | { kind: 'collection' };
 
 export interface IndexScan {
@@ -127,8 +129,13 @@ interface Candidate {
   reverse: boolean;
 }
 
-/** Replaces each set of element-range choices by the range with the fewest entries in an index on that field. */
-function chooseElementRanges(collection: Collection, predicates: Map<string, FieldPredicate>): void {
+/**
+ * Resolves element-range choices: the range with the fewest entries in an index on that field
+ * replaces them. When even the fewest has more entries than the count goes, each broad range is
+ * returned to be walked on its own and intersected (see the `and` plan).
+ */
+function chooseElementRanges(collection: Collection, predicates: Map<string, FieldPredicate>): Map<string, FieldPredicate[]> {
+  const broad = new Map<string, FieldPredicate[]>();
   for (const [field, predicate] of predicates) {
     if (!predicate.choices) continue;
     if (predicate.points) {
@@ -149,7 +156,22 @@ function chooseElementRanges(collection: Collection, predicates: Map<string, Fie
       if (entries < fewest) [best, fewest] = [choice, entries];
     }
     predicates.set(field, best);
+    if (fewest >= CHOICE_COUNT_LIMIT && predicate.choices.length > 1) broad.set(field, predicate.choices);
   }
+  return broad;
+}
+
+/** Walks each broad element range of one field through the index and keeps the records found by all. */
+function intersectionPlan(collection: Collection, broad: Map<string, FieldPredicate[]>): Plan | undefined {
+  const [field, choices] = [...broad][0] ?? [];
+  if (!field || !choices) return undefined;
+  const plans = choices.map((choice) => planQuery(collection, { [field]: { $elemMatch: elemMatchOf(choice) } }));
+  if (!plans.every((plan) => plan.kind === 'index')) return undefined;
+  return { kind: 'and', plans };
+}
+
+function elemMatchOf({ low, high }: FieldPredicate): Doc {
+  return { ...(low ? { [low.inclusive ? '$gte' : '$gt']: low.value } : {}), ...(high ? { [high.inclusive ? '$lte' : '$lt']: high.value } : {}) };
 }
 
 /** Entries of an index's leading field inside a range, counted up to `limit`. */
@@ -170,7 +192,7 @@ function countRange(index: SecondaryIndex, predicate: FieldPredicate, limit: num
 /** Picks the plan for a filter and an optional sort. */
 export function planQuery(collection: Collection, filter: Doc, sort: SortSpec = []): Plan {
   const predicates = extractPredicates(filter);
-  chooseElementRanges(collection, predicates);
+  const broad = chooseElementRanges(collection, predicates);
   const idPoints = predicates.get('_id')?.points;
   if (idPoints) return { kind: 'id', ids: idPoints };
 
@@ -180,6 +202,10 @@ export function planQuery(collection: Collection, filter: Doc, sort: SortSpec = 
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
   if (!best) return planOr(collection, filter);
+  if (broad.size > 0 && best.rangeField !== undefined && best.eqFields === 0 && broad.has(best.index.fields[0] as string)) {
+    const intersection = intersectionPlan(collection, broad);
+    if (intersection) return intersection;
+  }
   const scans = buildScans(best, predicates);
   if (!scans) return planOr(collection, filter);
   return { kind: 'index', index: best.index, scans, providesSort: best.providesSort && scans.length <= 1, reverse: best.reverse };
@@ -304,6 +330,15 @@ export function* candidates(collection: Collection, plan: Plan): Generator<Store
   }
   if (plan.kind === 'collection') {
     yield* collection.byId.values();
+    return;
+  }
+  if (plan.kind === 'and') {
+    // Record ids reached by every plan but the last, then the last plan's records found in all.
+    const [last, ...others] = [...plan.plans].reverse();
+    const sets = others.map((other) => new Set<number>(Array.from(candidates(collection, other), (rec) => rec.rid)));
+    for (const rec of candidates(collection, last as Plan)) {
+      if (sets.every((set) => set.has(rec.rid))) yield rec;
+    }
     return;
   }
   if (plan.kind === 'or') {
