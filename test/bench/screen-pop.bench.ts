@@ -4,7 +4,9 @@
  * Path measured: the PBX simulator writes `AgentCalled` → AMI over TCP → typed event → [screen-pop
  * lookup] → Socket.IO emit to the agent's room → socket.io-client receives `call:ringing`.
  * The bare relay forwards the same event on the same path with no lookup; the ratio of the two
- * is the cost of the pop. Contacts live in the embedded store (a separate process) unless
+ * is the cost of the pop. Two pop phases: the call not yet linked to its card (found by number,
+ * then its deal and history), and linked (the telephony looks the number up when the call
+ * starts, before the queue rings anyone: card, deal and history in one parallel round). Contacts live in the embedded store (a separate process) unless
  * MONGO_URL is set.
  *
  *   BENCH_CONTACTS (1 000 000)  BENCH_CALLS_PER_SECOND (100)  BENCH_SECONDS (15 per phase)  BENCH_SEARCHES (200 per kind)
@@ -167,6 +169,11 @@ async function measure(connection: mongoose.Connection): Promise<void> {
     return { number: phoneOf(contact), name: `Caller ${contact}` };
   });
   const pbx = await startPbxSimulator({ port: 0, logger, agentRingSeconds: 0.5, talkSeconds: 1, callers });
+  // What the telephony's lookup at call start leaves on the call record.
+  const cardOf = new Map<string, string>();
+  for (const doc of await Contacts.collection.find({ phones: { $in: callers.map((caller) => caller.number) } }, { projection: { phones: 1 } }).toArray()) {
+    for (const phone of doc.phones as string[]) cardOf.set(phone, String(doc._id));
+  }
 
   const http = createServer();
   const sockets = new Server<Record<string, never>, ServerToClientEvents>(http);
@@ -187,11 +194,11 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   });
 
   const screenPop = createScreenPopService({ connection, clock: systemClock });
-  let mode: 'relay' | 'pop' = 'relay';
+  let mode: 'relay' | 'pop' | 'pop-linked' = 'relay';
   let failures = 0;
   const callOf = (caller: ChannelRef, iface: string): CallRecord => ({
     id: caller.linkedid, linkedid: caller.linkedid, direction: 'inbound', callerNumber: caller.callerNum, calledNumber: null, queue: null,
-    agentExtension: null, ringingAgents: [iface], contactId: null, result: null, active: true, startedAt: new Date().toISOString(),
+    agentExtension: null, ringingAgents: [iface], contactId: mode === 'pop-linked' ? (cardOf.get(caller.callerNum ?? '') ?? null) : null, result: null, active: true, startedAt: new Date().toISOString(),
     queuedAt: null, ringingAt: new Date().toISOString(), answeredAt: null, endedAt: null, waitSeconds: null, talkSeconds: null,
     hangupCause: null, endedDuringOutage: false,
   });
@@ -223,8 +230,8 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   }
 
   const stopLoad = pbx.startLoad(RATE);
-  const phase = async (name: 'relay' | 'pop') => {
-    console.log(`  … ${name === 'relay' ? 'bare relay' : 'screen-pop'} phase`);
+  const phase = async (name: typeof mode) => {
+    console.log(`  … ${name === 'relay' ? 'bare relay' : name === 'pop' ? 'screen-pop' : 'screen-pop, call linked to its card'} phase`);
     mode = name;
     samples = null;
     await sleep(WARMUP_SECONDS * 1000);
@@ -236,6 +243,7 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   };
   const relay = await phase('relay');
   const pop = await phase('pop');
+  const linked = await phase('pop-linked');
   stopLoad();
 
   // ---- 3. contact search --------------------------------------------------------------------
@@ -269,6 +277,10 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   console.log(`bare relay   AgentCalled → call:ringing: n=${relay.length} p50 ${ms(relayP50)} p99 ${ms(relayP99)}`);
   console.log(`screen-pop   AgentCalled → call:ringing: n=${pop.length} p50 ${ms(popP50)} p99 ${ms(popP99)}${failures ? ` (${failures} failed)` : ''}`);
   console.log(`ratio screen-pop / relay: p50 ${(popP50 / relayP50).toFixed(2)}× p99 ${(popP99 / relayP99).toFixed(2)}× (target p99 ≤ 2×)`);
+  const linkedP50 = quantile(linked, 0.5);
+  const linkedP99 = quantile(linked, 0.99);
+  console.log(`screen-pop, call linked to its card: n=${linked.length} p50 ${ms(linkedP50)} p99 ${ms(linkedP99)}`);
+  console.log(`ratio linked screen-pop / relay: p50 ${(linkedP50 / relayP50).toFixed(2)}× p99 ${(linkedP99 / relayP99).toFixed(2)}× (target p99 ≤ 2×)`);
   for (const [name, times] of Object.entries(searchTimes)) {
     const sorted = times.sort((a, b) => a - b);
     console.log(`contact search ${name.padEnd(14)} n=${sorted.length} p50 ${ms(quantile(sorted, 0.5))} p99 ${ms(quantile(sorted, 0.99))}`);

@@ -1,4 +1,4 @@
-import { isE164, normalizePhone, type CallRecord, type CallRingingPayload, type Contact, type CountryCode, type TimelineItem } from '@crm/shared';
+import { isE164, normalizePhone, type CallRecord, type CallRingingPayload, type Contact, type CountryCode, type Deal, type TimelineItem } from '@crm/shared';
 import type { Connection } from 'mongoose';
 import { createContactCalls } from '../contacts/contact-calls.js';
 import { createContactRepository } from '../contacts/contact.repository.js';
@@ -34,10 +34,10 @@ export function createScreenPopService({ connection, clock, locate = defaultNumb
   const calls = createContactCalls(connection);
   const settings = settingsRepositoryFor(connection);
 
-  async function lastInteractions(contact: Contact, currentCallId: string): Promise<TimelineItem[]> {
+  async function lastInteractions(contactId: string, currentCallId: string): Promise<TimelineItem[]> {
     const [pastCalls, notes] = await Promise.all([
-      calls.forContact(contact.id, { limit: interactions + 1 }),
-      contacts.listNotes(contact.id, { limit: interactions }),
+      calls.forContact(contactId, { limit: interactions + 1 }),
+      contacts.listNotes(contactId, { limit: interactions }),
     ]);
     return [
       ...pastCalls.filter((call) => call.id !== currentCallId).map((call): TimelineItem => ({ kind: 'call', at: call.startedAt, call })),
@@ -54,18 +54,24 @@ export function createScreenPopService({ connection, clock, locate = defaultNumb
       const normalized = typed && !isE164(typed) ? normalizePhone(typed, config.defaultCountry as CountryCode) : null;
       const clientPhone = typed ? (isE164(typed) ? typed : normalized?.ok ? normalized.phone.e164 : null) : null;
 
-      // One query on the unique phone index, or by id when the call already knows its contact (a card
-      // merged away since then is looked up by number again).
-      const known = call.contactId ? await contacts.findById(call.contactId) : null;
-      const contact = known ?? (clientPhone ? await contacts.findByPhone(clientPhone) : null);
-
-      let numberFacts: NumberFacts | null = null;
-      let openDeal = null;
+      let contact: Contact | null = null;
+      let openDeal: Deal | null = null;
       let interactionsFound: TimelineItem[] = [];
-      if (contact) {
-        [openDeal, interactionsFound] = await Promise.all([deals.findOpenForContact(contact.id), lastInteractions(contact, call.id)]);
-      } else if (clientPhone) {
-        numberFacts = await locate(clientPhone);
+      if (call.contactId) {
+        // The telephony linked the call to its card when it started (before any agent rang): the
+        // card, its open deal and its last interactions are read in one round of parallel queries.
+        const id = call.contactId;
+        [contact, openDeal, interactionsFound] = await Promise.all([contacts.findById(id), deals.findOpenForContact(id), lastInteractions(id, call.id)]);
+      }
+      let numberFacts: NumberFacts | null = null;
+      if (!contact) {
+        // Not linked yet, or the card was merged away since: one query on the unique phone index.
+        contact = clientPhone ? await contacts.findByPhone(clientPhone) : null;
+        if (contact) {
+          [openDeal, interactionsFound] = await Promise.all([deals.findOpenForContact(contact.id), lastInteractions(contact.id, call.id)]);
+        } else if (clientPhone) {
+          numberFacts = await locate(clientPhone);
+        }
       }
       return buildScreenPop({
         call,
