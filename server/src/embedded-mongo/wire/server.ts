@@ -14,6 +14,8 @@ import { decodeRequest, encodeReply, OP_MSG, OP_QUERY, readHeader } from './code
 import { FramingError, MessageReader } from './message-reader.js';
 
 /** Requests read ahead of their replies before the connection stops reading. */
+/** How long a stop waits for connections it destroyed to report closed. */
+const CLOSE_WAIT_MS = 2_000;
 const MAX_PIPELINED_REQUESTS = 64;
 
 export interface Durability {
@@ -65,7 +67,12 @@ export class WireServer {
     clearInterval(this.reaper);
     const closed = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
-    await closed;
+    // The listener stops at once; a destroyed connection whose peer vanished mid-write has been
+    // seen never to report its close, and a stop must not hang on it (the store still has to
+    // write its snapshot and release its lock).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private accept(socket: net.Socket): void {
