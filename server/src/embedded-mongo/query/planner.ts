@@ -143,6 +143,10 @@ function chooseElementRanges(collection: Collection, predicates: Map<string, Fie
       predicates.set(field, { points: predicate.points });
       continue;
     }
+    if (predicate.choices.length === 1) {
+      predicates.set(field, predicate.choices[0] as FieldPredicate);
+      continue;
+    }
     const index = [...collection.indexes.values()].find((candidate) => candidate.fields[0] === field && !candidate.spec.partialFilterExpression);
     const { choices: _choices, ...fallback } = predicate;
     if (!index) {

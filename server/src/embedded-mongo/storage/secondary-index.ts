@@ -196,7 +196,8 @@ export class SecondaryIndex {
 
   private sortedKeys(records: StoredRecord[]): LaidOutKeys {
     const keys: IndexKey[] = [];
-    for (const rec of records) keys.push(...this.keysOf(rec));
+    // A loop, not push(...keys): a document with a huge array would overflow the argument list.
+    for (const rec of records) for (const key of this.keysOf(rec)) keys.push(key);
     keys.sort((a, b) => this.compareKeys(a, b));
     const byRid = new Map(records.map((rec) => [rec.rid, rec]));
     return { keys, recs: keys.map((key) => byRid.get(this.ridOf(key)) as StoredRecord) };
