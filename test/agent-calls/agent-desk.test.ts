@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
 import type {
   Ack,
   CallRingingPayload,
@@ -7,41 +6,14 @@ import type {
   DialAccepted,
   DialProgressPayload,
   ListCallsResponse,
-  ServerToClientEvents,
-  SessionReadyPayload,
 } from '@crm/shared';
 import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { manualClock } from '../../server/src/platform/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startTestPbx, startTestTelephony, waitFor } from '../support/pbx.js';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** A logged-in console: its socket and every push it received, in order. */
-interface Console {
-  socket: ClientSocket;
-  ready: SessionReadyPayload;
-  received: Array<{ event: string; payload: unknown }>;
-}
+import { openConsole, pushes, type ClientSocket, type Console } from './console-socket.js';
 
 const IVAN = '+73432001122';
-
-async function openConsole(app: TestApp, login: string, sockets: ClientSocket[]): Promise<Console> {
-  const { token } = await app.login(login);
-  const socket: ClientSocket = connect(app.baseUrl, { reconnection: false, auth: { token } });
-  sockets.push(socket);
-  const received: Console['received'] = [];
-  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
-  const ready = await new Promise<SessionReadyPayload>((resolve, reject) => {
-    socket.once('session:ready', resolve);
-    socket.once('connect_error', reject);
-  });
-  return { socket, ready, received };
-}
-
-function pushes<T>(console: Console, event: string): T[] {
-  return console.received.filter((item) => item.event === event).map((item) => item.payload as T);
-}
 
 function dial(console: Console, request: Parameters<ClientToServerEvents['call:dial']>[0]): Promise<Ack<DialAccepted>> {
   return new Promise((resolve) => console.socket.emit('call:dial', request, resolve));

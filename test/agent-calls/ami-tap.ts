@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { closeTogether } from '../support/pbx.js';
 
 /**
  * A TCP tap in front of the PBX simulator: the CRM's AMI client talks to the simulator through it
@@ -60,15 +61,7 @@ export async function startAmiTap(targetPort: number): Promise<AmiTap> {
       link.isAtBoundary = tail.endsWith('\r\n\r\n') || /^Asterisk Call Manager\/[^\r\n]*\r\n$/.test(text);
     });
     client.pipe(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      links.delete(link);
-    };
-    client.on('close', end);
-    upstream.on('close', end);
-    client.on('error', end);
-    upstream.on('error', end);
+    closeTogether(client, upstream, () => links.delete(link));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -1,32 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, CallRingingPayload, CallUpdatePayload, ClientToServerEvents, ServerToClientEvents } from '@crm/shared';
+import type { Ack, CallRingingPayload, CallUpdatePayload } from '@crm/shared';
 import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startTestPbx, startTestTelephony, waitFor } from '../support/pbx.js';
 import { startAmiTap, type AmiTap } from './ami-tap.js';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-interface Console {
-  socket: ClientSocket;
-  received: Array<{ event: string; payload: unknown }>;
-}
-
-async function openConsole(app: TestApp, login: string, sockets: ClientSocket[]): Promise<Console> {
-  const { token } = await app.login(login);
-  const socket: ClientSocket = connect(app.baseUrl, { reconnection: false, auth: { token } });
-  sockets.push(socket);
-  const received: Console['received'] = [];
-  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('session:ready', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return { socket, received };
-}
-
-const pushes = <T>(console: Console, event: string): T[] => console.received.filter((item) => item.event === event).map((item) => item.payload as T);
+import { openConsole, pushes, type ClientSocket, type Console } from './console-socket.js';
 
 const askForCurrentCall = (console: Console) =>
   new Promise<Ack<{ active: boolean }>>((resolve) => console.socket.emit('call:current', resolve));

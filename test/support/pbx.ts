@@ -74,6 +74,19 @@ export interface CuttableLink {
   close(): Promise<void>;
 }
 
+/** Ends both sides of a relayed TCP connection when either closes or fails, then calls `onEnd`. */
+export function closeTogether(a: net.Socket, b: net.Socket, onEnd: () => void): void {
+  const end = () => {
+    a.destroy();
+    b.destroy();
+    onEnd();
+  };
+  for (const socket of [a, b]) {
+    socket.on('close', end);
+    socket.on('error', end);
+  }
+}
+
 export async function startCuttableLink(targetPort: number): Promise<CuttableLink> {
   const open = new Set<net.Socket>();
   let blocked = false;
@@ -89,16 +102,10 @@ export async function startCuttableLink(targetPort: number): Promise<CuttableLin
     open.add(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
+    closeTogether(client, upstream, () => {
       open.delete(client);
       open.delete(upstream);
-    };
-    client.on('close', end);
-    upstream.on('close', end);
-    client.on('error', end);
-    upstream.on('error', end);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
