@@ -1,6 +1,7 @@
-import { DEFAULT_CALLING_WINDOW, type CallRecord, type Contact, type Deal } from '@crm/shared';
+import { DEFAULT_CALLING_WINDOW, type CallRecord } from '@crm/shared';
 import { describe, expect, it } from 'vitest';
 import { buildCallRecord } from '@crm/shared/testing/call-record';
+import { buildContact, buildDeal } from '@crm/shared/testing/contact';
 import { buildScreenPop, clientNumberOf } from './screen-pop.js';
 
 const call = (overrides: Partial<CallRecord> = {}): CallRecord =>
@@ -15,44 +16,28 @@ const call = (overrides: Partial<CallRecord> = {}): CallRecord =>
     ...overrides,
   });
 
-const ivan: Contact = {
+// The shared test card, with the details these tests were written against.
+const ivan = buildContact({
   id: 'c1',
-  name: 'Ivan Petrov',
-  company: 'Ural Steel',
   email: null,
-  phones: ['+73432001122'],
-  address: null,
-  city: 'Yekaterinburg',
-  country: 'RU',
-  region: 'Ekaterinburg',
-  segment: 'A',
-  vip: true,
   tags: ['steel'],
-  customFields: {},
   leadSource: null,
   ownerId: 'u1',
-  managerIds: [],
-  timeZone: { zone: 'Asia/Yekaterinburg', source: 'number', candidates: ['Asia/Yekaterinburg'] },
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
-};
+});
 
-const deal: Deal = {
+const deal = buildDeal({
   id: 'd1',
   contactId: 'c1',
   title: 'Rolled steel, Q2',
   amount: 1_200_000,
-  currency: 'RUB',
   stage: 'proposal',
-  status: 'open',
   ownerId: 'u1',
   nextStep: { text: 'Send the invoice', dueAt: null, taskId: null },
-  stageHistory: [],
-  lostReason: null,
-  closedAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
-};
+});
 
 const base = { window: DEFAULT_CALLING_WINDOW, agentZone: 'Europe/Moscow', now: new Date('2026-02-10T09:00:05Z'), lastInteractions: [] };
 
