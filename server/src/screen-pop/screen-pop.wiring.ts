@@ -1,4 +1,4 @@
-import type { CallRecord } from '@crm/shared';
+import type { CallRecord, CallRingingPayload } from '@crm/shared';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { NumberLocator } from '../contacts/timezone-inference.js';
@@ -27,12 +27,24 @@ export interface ScreenPopWiring {
  * Pushes `call:ringing` to the rung agent only, whenever telephony reports their phone ringing
  * (queue AgentCalled or a direct dial). The lookup is asynchronous, so a pop whose call ended
  * meanwhile is dropped, and one whose call changed meanwhile carries the latest call record.
+ * A queue that rings several agents at once (ringall) reads the card once for all of them.
  * Returns the unsubscribe function (call it on close).
  */
 export function startScreenPop({ connection, clock, logger, realtime, telephony, locate, screenPop = createScreenPopService({ connection, clock, ...(locate ? { locate } : {}) }) }: ScreenPopWiring): () => void {
   const log = logger.child({ component: 'screen-pop' });
   const latest = new Map<string, CallRecord>();
   const ended = new Set<string>();
+  // Lookups under way, by call: agents rung together share one (the payload does not depend on the agent).
+  const inFlight = new Map<string, Promise<CallRingingPayload>>();
+  const lookUp = (extension: string, call: CallRecord): Promise<CallRingingPayload> => {
+    const key = `${call.id}|${call.contactId ?? ''}`;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = screenPop.forRinging({ extension, call }).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
 
   const forget = (id: string) => {
     latest.delete(id);
@@ -50,8 +62,7 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
       latest.set(call.id, call);
       if (latest.size > 5000) latest.delete(latest.keys().next().value as string);
       ended.delete(call.id);
-      screenPop
-        .forRinging({ extension, call })
+      lookUp(extension, call)
         .catch((error: unknown) => {
           // The card could not be read: the agent still gets the call, without a card.
           log.error({ err: error, extension, callId: call.id }, 'screen-pop lookup failed');
