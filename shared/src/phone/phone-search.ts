@@ -18,11 +18,6 @@ export function phoneFragmentKey(digits: string): string {
   return reversed(digits);
 }
 
-/** Whether a stored number ends in a typed fragment's digits: what a fragment search finds. */
-export function phoneMatchesFragment(e164: string, digits: string): boolean {
-  return phoneSearchKey(e164).startsWith(phoneFragmentKey(digits));
-}
-
 function reversed(digits: string): string {
   return [...digits].reverse().join('');
 }
