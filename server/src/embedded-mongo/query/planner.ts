@@ -165,17 +165,16 @@ function chooseElementRanges(collection: Collection, predicates: Map<string, Fie
   return broad;
 }
 
-/** Walks each broad element range of one field through the index and keeps the records found by all. */
-function intersectionPlan(collection: Collection, broad: Map<string, FieldPredicate[]>): Plan | undefined {
-  const [field, choices] = [...broad][0] ?? [];
-  if (!field || !choices) return undefined;
-  const plans = choices.map((choice) => planQuery(collection, { [field]: { $elemMatch: elemMatchOf(choice) } }));
-  if (!plans.every((plan) => plan.kind === 'index')) return undefined;
+/** Walks each broad element range through the index (whose leading field they are on) and keeps the records found by all. */
+function intersectionPlan(candidate: Candidate, choices: FieldPredicate[]): Plan | undefined {
+  const { index } = candidate;
+  const plans: Plan[] = [];
+  for (const choice of choices) {
+    const scans = buildScans(candidate, new Map([[index.fields[0] as string, choice]]));
+    if (!scans) return undefined;
+    plans.push({ kind: 'index', index, scans, providesSort: false, reverse: false });
+  }
   return { kind: 'and', plans };
-}
-
-function elemMatchOf({ low, high }: FieldPredicate): Doc {
-  return { ...(low ? { [low.inclusive ? '$gte' : '$gt']: low.value } : {}), ...(high ? { [high.inclusive ? '$lte' : '$lt']: high.value } : {}) };
 }
 
 /** Entries of an index's leading field inside a range, counted up to `limit`. */
@@ -206,8 +205,9 @@ export function planQuery(collection: Collection, filter: Doc, sort: SortSpec = 
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
   if (!best) return planOr(collection, filter);
-  if (broad.size > 0 && best.rangeField !== undefined && best.eqFields === 0 && broad.has(best.index.fields[0] as string)) {
-    const intersection = intersectionPlan(collection, broad);
+  const broadChoices = best.eqFields === 0 && best.rangeField === 0 ? broad.get(best.index.fields[0] as string) : undefined;
+  if (broadChoices) {
+    const intersection = intersectionPlan(best, broadChoices);
     if (intersection) return intersection;
   }
   const scans = buildScans(best, predicates);
