@@ -215,6 +215,11 @@ export function ContactForm({
     </Field>
   );
 
+  const ownerOptions = owners.map((user) => (
+    <option key={user.id} value={user.id}>
+      {user.displayName}
+    </option>
+  ));
   return (
     <form
       ref={formRef}
@@ -298,11 +303,7 @@ export function ContactForm({
         <Field id={`${id}-owner`} label={t('agent.contacts.owner')} error={fieldErrors.ownerId}>
           <select id={`${id}-owner`} value={state.ownerId} onChange={(event) => set('ownerId', event.target.value)}>
             <option value="">{isCreate ? t('agent.contacts.ownerMe') : t('common.notSet')}</option>
-            {owners.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.displayName}
-              </option>
-            ))}
+            {ownerOptions}
           </select>
         </Field>
         <Field id={`${id}-managers`} label={t('agent.contacts.managers')} hint={t('agent.contacts.managersHint')} error={fieldErrors.managerIds}>
@@ -313,11 +314,7 @@ export function ContactForm({
             value={state.managerIds}
             onChange={(event) => set('managerIds', [...event.target.selectedOptions].map((option) => option.value))}
           >
-            {owners.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.displayName}
-              </option>
-            ))}
+            {ownerOptions}
           </select>
         </Field>
         <Field id={`${id}-zone`} label={t('agent.contacts.timeZone')} hint={t('agent.contacts.timeZoneHint')} error={fieldErrors.timeZone}>

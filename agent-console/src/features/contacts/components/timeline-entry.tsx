@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPhone, type TimelineItem } from '@crm/shared';
 import { useFormat } from '@crm/shared/ui/index.js';
@@ -14,51 +15,53 @@ export function TimelineEntry({ item, compact = false }: { item: TimelineItem; c
   const { t } = useTranslation();
   const format = useFormat();
   const stageName = useStageName();
-  const when = <time className="timeline-entry__at tabular" dateTime={item.at}>{format.dateTime(item.at)}</time>;
+  /** The row every kind shares: when, an icon, then what happened. */
+  const row = (kind: TimelineItem['kind'], modifier: string, icon: string, text: ReactNode) => (
+    <div className={`timeline-entry timeline-entry--${modifier}`} data-kind={kind}>
+      <time className="timeline-entry__at tabular" dateTime={item.at}>
+        {format.dateTime(item.at)}
+      </time>
+      <span className="timeline-entry__icon" aria-hidden="true">
+        {icon}
+      </span>
+      <span className="timeline-entry__text">{text}</span>
+    </div>
+  );
   switch (item.kind) {
     case 'call': {
       const { call } = item;
       const number = call.direction === 'inbound' ? call.callerNumber : call.calledNumber;
-      return (
-        <div className="timeline-entry timeline-entry--call" data-kind="call">
-          {when}
-          <span className="timeline-entry__icon" aria-hidden="true">
-            {call.direction === 'inbound' ? '↙' : '↗'}
-          </span>
-          <span className="timeline-entry__text">
-            {t(`callDirection.${call.direction}`)} · {call.result ? t(`callResult.${call.result}`) : t('agent.recentCalls.inProgress')}
-            {call.talkSeconds ? ` · ${format.duration(call.talkSeconds)}` : ''}
-            {!compact && number ? ` · ${formatPhone(number)}` : ''}
-            {!compact && call.agentExtension ? ` · ${t('agent.timeline.byExtension', { extension: call.agentExtension })}` : ''}
-          </span>
-        </div>
+      return row(
+        'call',
+        'call',
+        call.direction === 'inbound' ? '↙' : '↗',
+        <>
+          {t(`callDirection.${call.direction}`)} · {call.result ? t(`callResult.${call.result}`) : t('agent.recentCalls.inProgress')}
+          {call.talkSeconds ? ` · ${format.duration(call.talkSeconds)}` : ''}
+          {!compact && number ? ` · ${formatPhone(number)}` : ''}
+          {!compact && call.agentExtension ? ` · ${t('agent.timeline.byExtension', { extension: call.agentExtension })}` : ''}
+        </>,
       );
     }
     case 'note':
-      return (
-        <div className="timeline-entry timeline-entry--note" data-kind="note">
-          {when}
-          <span className="timeline-entry__icon" aria-hidden="true">
-            ✎
-          </span>
-          <span className="timeline-entry__text">
-            <span className={compact ? 'timeline-entry__note timeline-entry__note--clamped' : 'timeline-entry__note'}>{item.note.text}</span>
-            {!compact && item.note.authorName && <span className="muted"> — {item.note.authorName}</span>}
-          </span>
-        </div>
+      return row(
+        'note',
+        'note',
+        '✎',
+        <>
+          <span className={compact ? 'timeline-entry__note timeline-entry__note--clamped' : 'timeline-entry__note'}>{item.note.text}</span>
+          {!compact && item.note.authorName && <span className="muted"> — {item.note.authorName}</span>}
+        </>,
       );
     case 'deal-stage':
-      return (
-        <div className="timeline-entry timeline-entry--deal" data-kind="deal-stage">
-          {when}
-          <span className="timeline-entry__icon" aria-hidden="true">
-            ◆
-          </span>
-          <span className="timeline-entry__text">
-            {t('agent.timeline.dealStage', { deal: item.dealTitle, stage: stageName(item.stage) })}
-            {!compact && item.note ? ` — ${item.note}` : ''}
-          </span>
-        </div>
+      return row(
+        'deal-stage',
+        'deal',
+        '◆',
+        <>
+          {t('agent.timeline.dealStage', { deal: item.dealTitle, stage: stageName(item.stage) })}
+          {!compact && item.note ? ` — ${item.note}` : ''}
+        </>,
       );
   }
 }
