@@ -13,6 +13,7 @@ export * from './live-clock.js';
 export * from './navigation.js';
 export * from './pushed-query.js';
 export * from './query-client.js';
+export * from './mount-console.js';
 export * from './require-session.js';
 export * from './screens.js';
 export * from './session.js';
