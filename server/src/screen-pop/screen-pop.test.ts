@@ -63,6 +63,7 @@ describe('screen-pop payload', () => {
         e164: '+74232001122',
         country: 'RU',
         region: 'Primorie territory',
+        regionNames: { en: 'Primorie territory', ru: 'Приморский край' },
         timeZone: { zone: 'Asia/Vladivostok', source: 'number', candidates: ['Asia/Vladivostok'] },
       },
     });
@@ -71,8 +72,15 @@ describe('screen-pop payload', () => {
       phone: '+74232001122',
       country: 'RU',
       region: 'Primorie territory',
+      regionNames: { en: 'Primorie territory', ru: 'Приморский край' },
       facts: { zone: 'Asia/Vladivostok', offsetToAgentLabel: '+7 h' },
     });
+  });
+
+  it("gives a known caller's region as stored on the card, with no per-language names", () => {
+    const pop = buildScreenPop({ ...base, call: call(), contact: ivan, openDeal: deal, clientPhone: '+73432001122', numberFacts: null });
+    expect(pop.localTime?.region).toBe('Ekaterinburg');
+    expect(pop.localTime).not.toHaveProperty('regionNames');
   });
 
   it('shows an ambiguous zone as such: candidates, no clock', () => {

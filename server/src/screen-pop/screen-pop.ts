@@ -19,7 +19,10 @@ export function clientNumberOf(call: Pick<CallRecord, 'direction' | 'callerNumbe
 export interface NumberFacts {
   e164: string;
   country: string | null;
+  /** In the numbering plan's English (or the locator's locale). */
   region: string | null;
+  /** The region in each UI language, so every agent reads it in their own (absent: `region` only). */
+  regionNames?: ClientLocalTime['regionNames'];
   timeZone: ContactTimeZone;
 }
 
@@ -46,10 +49,11 @@ export interface ScreenPopInput {
  */
 export function buildScreenPop(input: ScreenPopInput): CallRingingPayload {
   const { call, contact, openDeal, lastInteractions, clientPhone, numberFacts, window, agentZone, now } = input;
-  const place = contact
+  // A card's region is what was stored on it; an unknown number's comes in every UI language.
+  const place: Pick<ClientLocalTime, 'country' | 'region' | 'regionNames' | 'timeZone'> | null = contact
     ? { country: contact.country, region: contact.region, timeZone: contact.timeZone }
     : numberFacts
-      ? { country: numberFacts.country, region: numberFacts.region, timeZone: numberFacts.timeZone }
+      ? { country: numberFacts.country, region: numberFacts.region, regionNames: numberFacts.regionNames, timeZone: numberFacts.timeZone }
       : null;
   const localTime: ClientLocalTime | null =
     place || clientPhone
@@ -57,6 +61,7 @@ export function buildScreenPop(input: ScreenPopInput): CallRingingPayload {
           phone: clientPhone,
           country: place?.country ?? null,
           region: place?.region ?? null,
+          ...(place?.regionNames ? { regionNames: place.regionNames } : {}),
           timeZone: place?.timeZone ?? { zone: null, source: 'none', candidates: [] },
           facts: place?.timeZone.zone ? localTimeFacts({ zone: place.timeZone.zone, agentZone, now, window }) : null,
         }
