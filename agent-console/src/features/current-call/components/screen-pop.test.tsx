@@ -202,6 +202,37 @@ describe('screen-pop', () => {
     expect(within(callPanel()).getByText('How did the client find us? Ask now:')).toBeTruthy();
   });
 
+  it.each([
+    ['ru', 'Текущий звонок', 'Новая карточка для звонящего', 'Приморский край', 'Primorie territory'],
+    ['en', 'Current call', 'New card for this caller', 'Primorie territory', 'Приморский край'],
+  ] as const)('names an unknown caller’s region in the agent’s language (%s)', async (language, panelName, formName, shown, hidden) => {
+    const agent = buildUser({ language });
+    renderWithProviders(<AgentConsole user={agent} socket={server.clientSocket()} />, { user: agent, language });
+    const socket = await connection;
+    const localTime = buildLocalTime({
+      phone: VLADIVOSTOK,
+      region: 'Primorie territory',
+      regionNames: { ru: 'Приморский край', en: 'Primorie territory', uk: 'Primorie territory', pl: 'Primorie territory' },
+      timeZone: { zone: 'Asia/Vladivostok', source: 'number', candidates: ['Asia/Vladivostok'] },
+    });
+    socket.emit('call:ringing', { call: buildCall({ callerNumber: VLADIVOSTOK }), contact: null, localTime });
+
+    const form = await within(screen.getByRole('region', { name: panelName })).findByRole('form', { name: formName });
+    expect(within(form).getByText(shown)).toBeTruthy();
+    expect(within(form).queryByText(hidden)).toBeNull();
+  });
+
+  it('shows the pop’s region as given when the server sends no name in the agent’s language', async () => {
+    const agent = buildUser({ language: 'ru' });
+    renderWithProviders(<AgentConsole user={agent} socket={server.clientSocket()} />, { user: agent, language: 'ru' });
+    const socket = await connection;
+    const localTime = buildLocalTime({ phone: VLADIVOSTOK, region: 'Primorie territory', regionNames: { en: 'Primorie territory' } });
+    socket.emit('call:ringing', { call: buildCall({ callerNumber: VLADIVOSTOK }), contact: null, localTime });
+
+    const form = await within(screen.getByRole('region', { name: 'Текущий звонок' })).findByRole('form', { name: 'Новая карточка для звонящего' });
+    expect(within(form).getByText('Primorie territory')).toBeTruthy();
+  });
+
   it('names the existing card when the unknown caller’s number was saved meanwhile by someone else', async () => {
     api = fakeServer([
       ...routes,

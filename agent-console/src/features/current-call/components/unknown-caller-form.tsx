@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { draftContactFromPop, formatPhone, type ClientLocalTime } from '@crm/shared';
+import { draftContactFromPop, formatPhone, regionIn, type ClientLocalTime } from '@crm/shared';
 import { useErrorMessage, useLanguage } from '@crm/shared/ui/index.js';
 import { contactSearchKeys } from '../../contact-search/api.js';
 import { contactKeys, createContact, duplicateOf } from '../../contacts/api.js';
@@ -31,6 +31,7 @@ export function UnknownCallerForm({ number, localTime }: { number: string; local
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const countryName = useCountryName();
+  const language = useLanguage();
   const errorMessage = useErrorMessage();
   const { leadSources } = useCompanySettings();
   const updatePop = useUpdatePopContact();
@@ -98,7 +99,7 @@ export function UnknownCallerForm({ number, localTime }: { number: string; local
         </div>
         <div>
           <dt>{t('agent.contacts.region')}</dt>
-          <dd>{localTime?.region ?? t('common.notSet')}</dd>
+          <dd>{regionIn(localTime, language) ?? t('common.notSet')}</dd>
         </div>
         <div>
           <dt>{t('agent.contacts.timeZone')}</dt>
