@@ -1,6 +1,7 @@
 import { CONTACT_EDITED_ELSEWHERE, formatPhone, type Contact, type ContactNote, type ContactRef } from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
 import { AppError } from '../http/app-error.js';
+import { contactChangesOf } from './contact-changes.js';
 import { SEARCH_KEYS_VERSION, searchFields } from './contact-search.js';
 import { contactModel, contactNoteModel, type ContactDocument, type ContactNoteDocument } from './contact.model.js';
 
@@ -139,6 +140,7 @@ const UPGRADE_BATCH = 1000;
 export function createContactRepository(connection: Connection): ContactRepository {
   const Contacts = contactModel(connection);
   const Notes = contactNoteModel(connection);
+  const changeFeed = contactChangesOf(connection);
   let indexes: Promise<void> | null = null;
 
   /**
@@ -252,7 +254,9 @@ export function createContactRepository(connection: Connection): ContactReposito
       return write(record.phones, null, async () => {
         const doc = new Contacts({ ...stored(record), ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
         await doc.save();
-        return toContact(doc.toObject());
+        const contact = toContact(doc.toObject());
+        changeFeed.notify({ contactId: contact.id, phones: contact.phones });
+        return contact;
       });
     },
     async update(id, changes, { customFields, expectedUpdatedAt, current } = {}) {
@@ -271,7 +275,11 @@ export function createContactRepository(connection: Connection): ContactReposito
       if (expectedUpdatedAt) filter.updatedAt = new Date(expectedUpdatedAt);
       const run = async () => {
         const doc = await Contacts.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<StoredContact>();
-        if (doc) return toContact(doc);
+        if (doc) {
+          const contact = toContact(doc);
+          changeFeed.notify({ contactId: contact.id, phones: contact.phones });
+          return contact;
+        }
         const now = await Contacts.findById(id).lean<StoredContact>();
         if (!now) throw AppError.notFound('Contact');
         throw contactEditedElsewhereError(toContact(now));
@@ -283,10 +291,12 @@ export function createContactRepository(connection: Connection): ContactReposito
     async remove(id) {
       if (!isValidObjectId(id)) return false;
       const result = await Contacts.deleteOne({ _id: id });
+      if (result.deletedCount > 0) changeFeed.notify({ contactId: id });
       return result.deletedCount > 0;
     },
     async addNote(note) {
       const doc = await Notes.create(note);
+      changeFeed.notify({ contactId: note.contactId });
       return toNote(doc.toObject());
     },
     async listNotes(contactId, { before, limit }) {
@@ -297,6 +307,8 @@ export function createContactRepository(connection: Connection): ContactReposito
     },
     async moveNotes(fromId, toId) {
       const result = await Notes.updateMany({ contactId: fromId }, { $set: { contactId: toId } });
+      changeFeed.notify({ contactId: fromId });
+      changeFeed.notify({ contactId: toId });
       return result.modifiedCount;
     },
   };

@@ -1,5 +1,6 @@
 import type { Deal, DealStatus } from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
+import { contactChangesOf } from '../contacts/contact-changes.js';
 import { dealModel, type DealDocument } from './deal.model.js';
 
 export type NewDeal = Omit<Deal, 'id' | 'createdAt' | 'updatedAt'>;
@@ -57,6 +58,7 @@ export function toDeal(doc: StoredDeal): Deal {
 
 export function createDealRepository(connection: Connection): DealRepository {
   const Deals = dealModel(connection);
+  const changeFeed = contactChangesOf(connection);
 
   return {
     async findById(id) {
@@ -90,6 +92,7 @@ export function createDealRepository(connection: Connection): DealRepository {
     },
     async insert(deal) {
       const doc = await Deals.create({ ...deal, closedAt: deal.closedAt ? new Date(deal.closedAt) : null });
+      changeFeed.notify({ contactId: deal.contactId });
       return toDeal(doc.toObject());
     },
     async update(id, changes, historyEntry) {
@@ -100,10 +103,15 @@ export function createDealRepository(connection: Connection): DealRepository {
       const update: Record<string, unknown> = { $set: set };
       if (historyEntry) update.$push = { stageHistory: historyEntry };
       const doc = await Deals.findByIdAndUpdate(id, update, { returnDocument: 'after' }).lean<StoredDeal>();
-      return doc ? toDeal(doc) : null;
+      if (!doc) return null;
+      const deal = toDeal(doc);
+      changeFeed.notify({ contactId: deal.contactId });
+      return deal;
     },
     async moveToContact(fromId, toId) {
       const result = await Deals.updateMany({ contactId: fromId }, { $set: { contactId: toId } });
+      changeFeed.notify({ contactId: fromId });
+      changeFeed.notify({ contactId: toId });
       return result.modifiedCount;
     },
   };
