@@ -14,8 +14,24 @@ export interface RingingEvent {
   call: CallRecord;
 }
 
+/** What the store and the numbering plan say about a call's client: read once, shown on every ring. */
+export interface ClientLookup {
+  /** The client's number in E.164 (null when hidden or not a number). */
+  clientPhone: string | null;
+  contact: Contact | null;
+  openDeal: Deal | null;
+  /** Newest first, without the call itself. */
+  lastInteractions: TimelineItem[];
+  /** Where an unknown caller's number is; null when there is a card. */
+  numberFacts: NumberFacts | null;
+}
+
 export interface ScreenPopService {
-  /** The `call:ringing` payload for this ring: card found by number with one indexed query. */
+  /** Reads the call's client: the card the telephony linked, else by number (one indexed query). */
+  lookUp(call: CallRecord): Promise<ClientLookup>;
+  /** The `call:ringing` payload for a ring now: local-time facts are computed at this moment. */
+  build(call: CallRecord, client: ClientLookup): Promise<CallRingingPayload>;
+  /** Both in one step (a ring whose client was not read ahead). */
   forRinging(event: RingingEvent): Promise<CallRingingPayload>;
 }
 
@@ -47,43 +63,44 @@ export function createScreenPopService({ connection, clock, locate = defaultNumb
       .slice(0, interactions);
   }
 
-  return {
-    async forRinging({ call }) {
-      const config = await settings.get();
-      const typed = clientNumberOf(call);
-      const normalized = typed && !isE164(typed) ? normalizePhone(typed, config.defaultCountry as CountryCode) : null;
-      const clientPhone = typed ? (isE164(typed) ? typed : normalized?.ok ? normalized.phone.e164 : null) : null;
+  async function clientPhoneOf(call: CallRecord): Promise<string | null> {
+    const typed = clientNumberOf(call);
+    if (!typed) return null;
+    if (isE164(typed)) return typed;
+    const { defaultCountry } = await settings.get();
+    const normalized = normalizePhone(typed, defaultCountry as CountryCode);
+    return normalized.ok ? normalized.phone.e164 : null;
+  }
 
-      let contact: Contact | null = null;
-      let openDeal: Deal | null = null;
-      let interactionsFound: TimelineItem[] = [];
-      if (call.contactId) {
-        // The telephony linked the call to its card when it started (before any agent rang): the
-        // card, its open deal and its last interactions are read in one round of parallel queries.
-        const id = call.contactId;
-        [contact, openDeal, interactionsFound] = await Promise.all([contacts.findById(id), deals.findOpenForContact(id), lastInteractions(id, call.id)]);
-      }
-      let numberFacts: NumberFacts | null = null;
-      if (!contact) {
-        // Not linked yet, or the card was merged away since: one query on the unique phone index.
-        contact = clientPhone ? await contacts.findByPhone(clientPhone) : null;
-        if (contact) {
-          [openDeal, interactionsFound] = await Promise.all([deals.findOpenForContact(contact.id), lastInteractions(contact.id, call.id)]);
-        } else if (clientPhone) {
-          numberFacts = await locate(clientPhone);
-        }
-      }
-      return buildScreenPop({
-        call,
-        contact,
-        openDeal,
-        lastInteractions: interactionsFound,
-        clientPhone: clientPhone ?? contact?.phones[0] ?? null,
-        numberFacts,
-        window: config.callingWindow,
-        agentZone: config.companyTimeZone,
-        now: clock.now(),
-      });
+  async function lookUp(call: CallRecord): Promise<ClientLookup> {
+    const clientPhone = await clientPhoneOf(call);
+    if (call.contactId) {
+      // The telephony linked the call to its card when it started: card, open deal and last
+      // interactions are read in one round of parallel queries.
+      const id = call.contactId;
+      const [contact, openDeal, lastInteractionsFound] = await Promise.all([contacts.findById(id), deals.findOpenForContact(id), lastInteractions(id, call.id)]);
+      // A card merged away since the call started is found again by number below.
+      if (contact) return { clientPhone: clientPhone ?? contact.phones[0] ?? null, contact, openDeal, lastInteractions: lastInteractionsFound, numberFacts: null };
+    }
+    // Not linked (yet): one query on the unique phone index.
+    const contact = clientPhone ? await contacts.findByPhone(clientPhone) : null;
+    if (contact) {
+      const [openDeal, lastInteractionsFound] = await Promise.all([deals.findOpenForContact(contact.id), lastInteractions(contact.id, call.id)]);
+      return { clientPhone, contact, openDeal, lastInteractions: lastInteractionsFound, numberFacts: null };
+    }
+    return { clientPhone, contact: null, openDeal: null, lastInteractions: [], numberFacts: clientPhone ? await locate(clientPhone) : null };
+  }
+
+  async function build(call: CallRecord, client: ClientLookup): Promise<CallRingingPayload> {
+    const config = await settings.get();
+    return buildScreenPop({ call, ...client, window: config.callingWindow, agentZone: config.companyTimeZone, now: clock.now() });
+  }
+
+  return {
+    lookUp,
+    build,
+    async forRinging({ call }) {
+      return build(call, await lookUp(call));
     },
   };
 }

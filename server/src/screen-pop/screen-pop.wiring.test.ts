@@ -1,11 +1,12 @@
-import type { CallRingingPayload } from '@crm/shared';
+import type { CallRecord, CallRingingPayload, Contact } from '@crm/shared';
 import { buildCallRecord } from '@crm/shared/testing/call-record';
+import { buildContact } from '@crm/shared/testing/contact';
 import type { Connection } from 'mongoose';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../platform/clock.js';
+import { contactChangesOf } from '../contacts/contact-changes.js';
 import type { TelephonyEvents } from '../telephony/index.js';
-import type { ScreenPopService } from './screen-pop.service.js';
+import type { ClientLookup, ScreenPopService } from './screen-pop.service.js';
 import { startScreenPop } from './screen-pop.wiring.js';
 
 function fakeTelephony() {
@@ -21,35 +22,146 @@ function fakeTelephony() {
   };
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/**
+ * The wiring over a store stand-in: `card` is what a read finds now (change it to model an edit),
+ * `reads` counts reads, `clock` is moved by hand.
+ */
+function setUp() {
+  const telephony = fakeTelephony();
+  const connection = {} as Connection;
+  const pops: Array<{ extension: string; payload: CallRingingPayload }> = [];
+  const state = { reads: 0, card: buildContact({ name: 'Ivan Petrov', phones: ['+73432001122'] }) as Contact | null, now: Date.parse('2026-11-23T10:00:00Z') };
+  const screenPop: ScreenPopService = {
+    async lookUp(call) {
+      state.reads += 1;
+      const contact = state.card;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return { clientPhone: call.callerNumber, contact, openDeal: null, lastInteractions: [], numberFacts: null } satisfies ClientLookup;
+    },
+    async build(call, client) {
+      return { call, contact: client.contact ? { ...client.contact, openDeal: null, lastInteractions: [] } : null, localTime: null };
+    },
+    async forRinging() {
+      throw new Error('the wiring reads through lookUp/build');
+    },
+  };
+  const stop = startScreenPop({
+    connection,
+    clock: { now: () => new Date(state.now) },
+    logger: pino({ level: 'silent' }),
+    realtime: { emitToAgent: (extension: string, _event: string, payload: CallRingingPayload) => void pops.push({ extension, payload }) } as never,
+    telephony,
+    screenPop,
+  });
+  const ring = (call: CallRecord, extension: string) => telephony.fire('agent:ringing', { extension, call });
+  return { telephony, connection, pops, state, stop, ring };
+}
+
 describe('screen-pop wiring', () => {
-  it('reads the card once for agents rung together, and pops it on each of them', async () => {
-    const telephony = fakeTelephony();
-    const pops: Array<{ extension: string; payload: CallRingingPayload }> = [];
-    let lookups = 0;
-    const screenPop: ScreenPopService = {
-      async forRinging({ call }) {
-        lookups += 1;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        return { call, contact: null, localTime: null };
-      },
-    };
-    const stop = startScreenPop({
-      connection: {} as Connection,
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      realtime: { emitToAgent: (extension: string, _event: string, payload: CallRingingPayload) => void pops.push({ extension, payload }) } as never,
-      telephony,
-      screenPop,
-    });
-    const call = buildCallRecord({ ringingAgents: ['1001', '1002', '1003'] });
-    for (const extension of ['1001', '1002', '1003']) telephony.fire('agent:ringing', { extension, call });
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(lookups).toBe(1);
-    expect(pops.map((pop) => pop.extension).sort()).toEqual(['1001', '1002', '1003']);
-    // A later ring of the same call (the next agent after a no-answer) reads the card afresh.
-    telephony.fire('agent:ringing', { extension: '1004', call });
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(lookups).toBe(2);
+  it('reads the client when the call appears, so the ring pops without reading again', async () => {
+    const { telephony, pops, state, stop, ring } = setUp();
+    const call = buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001'] });
+    telephony.fire('call:changed', call);
+    await settle();
+    expect(state.reads).toBe(1);
+    ring(call, '1001');
+    await settle();
+    expect(state.reads).toBe(1);
+    expect(pops.map((pop) => [pop.extension, pop.payload.contact?.name])).toEqual([['1001', 'Ivan Petrov']]);
+    stop();
+  });
+
+  it('pops every agent rung together, and the next agent after a no-answer, from one read', async () => {
+    const { pops, state, stop, ring } = setUp();
+    const call = buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001', '1002', '1003'] });
+    for (const extension of ['1001', '1002', '1003']) ring(call, extension);
+    await settle();
+    ring({ ...call, ringingAgents: ['1004'] }, '1004');
+    await settle();
+    expect(state.reads).toBe(1);
+    expect(pops.map((pop) => pop.extension).sort()).toEqual(['1001', '1002', '1003', '1004']);
+    stop();
+  });
+
+  it('reads again when the client’s card changed after it was read', async () => {
+    const { telephony, connection, pops, state, stop, ring } = setUp();
+    const call = buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001'] });
+    telephony.fire('call:changed', call);
+    await settle();
+    const card = state.card as Contact;
+    state.card = { ...card, name: 'Ivan Petrov (VIP)' };
+    contactChangesOf(connection).notify({ contactId: card.id });
+    ring(call, '1001');
+    await settle();
+    expect(state.reads).toBe(2);
+    expect(pops.map((pop) => pop.payload.contact?.name)).toEqual(['Ivan Petrov (VIP)']);
+    stop();
+  });
+
+  it('reads again when a card is created for an unknown caller who is waiting', async () => {
+    const { telephony, connection, pops, state, stop, ring } = setUp();
+    const card = state.card as Contact;
+    state.card = null;
+    const call = buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001'] });
+    telephony.fire('call:changed', call);
+    await settle();
+    state.card = card;
+    // A change to somebody else's card leaves the read alone.
+    contactChangesOf(connection).notify({ contactId: 'another', phones: ['+74232001122'] });
+    ring(call, '1001');
+    await settle();
+    expect(pops.map((pop) => pop.payload.contact)).toEqual([null]);
+    contactChangesOf(connection).notify({ contactId: card.id, phones: card.phones });
+    ring({ ...call, ringingAgents: ['1002'] }, '1002');
+    await settle();
+    expect(pops.map((pop) => pop.payload.contact?.name ?? null)).toEqual([null, 'Ivan Petrov']);
+    stop();
+  });
+
+  it('shows an old read at once, then pops again only when a fresh read differs', async () => {
+    const { telephony, pops, state, stop, ring } = setUp();
+    const call = buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001'] });
+    telephony.fire('call:changed', call);
+    await settle();
+    state.now += 60_000; // the caller waited a minute in the queue
+    ring(call, '1001');
+    await settle();
+    expect(state.reads).toBe(2);
+    expect(pops.map((pop) => pop.payload.contact?.name)).toEqual(['Ivan Petrov']);
+
+    // Edited meanwhile on another server instance (no change notice here).
+    state.card = { ...(state.card as Contact), segment: 'A', name: 'Ivan Petrov jr' };
+    state.now += 60_000;
+    ring({ ...call, ringingAgents: ['1002'] }, '1002');
+    await settle();
+    expect(pops.map((pop) => [pop.extension, pop.payload.contact?.name])).toEqual([
+      ['1001', 'Ivan Petrov'],
+      ['1002', 'Ivan Petrov'],
+      ['1002', 'Ivan Petrov jr'],
+    ]);
+    stop();
+  });
+
+  it('drops the pop of a call that ended while its client was being read', async () => {
+    const { telephony, pops, stop, ring } = setUp();
+    const call = buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001'] });
+    ring(call, '1001');
+    telephony.fire('call:ended', { ...call, active: false, endedAt: new Date().toISOString() });
+    await settle();
+    expect(pops).toEqual([]);
+    stop();
+  });
+
+  it('pops no client card for a call between two agents', async () => {
+    const { telephony, pops, state, stop, ring } = setUp();
+    const call = buildCallRecord({ direction: 'outbound', callerNumber: '1001', calledNumber: '1002', agentExtension: '1001', queue: null, ringingAgents: ['1002'] });
+    telephony.fire('call:changed', call);
+    ring(call, '1002');
+    await settle();
+    expect(state.reads).toBe(0);
+    expect(pops).toEqual([]);
     stop();
   });
 });
