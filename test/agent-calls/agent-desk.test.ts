@@ -10,6 +10,7 @@ import type {
 import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { manualClock } from '../../server/src/platform/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { clockRunningFrom } from '../support/clock.js';
 import { startTestPbx, startTestTelephony, waitFor } from '../support/pbx.js';
 import { openConsole, pushes, type ClientSocket, type Console } from './console-socket.js';
 
@@ -19,6 +20,9 @@ function dial(console: Console, request: Parameters<ClientToServerEvents['call:d
   return new Promise((resolve) => console.socket.emit('call:dial', request, resolve));
 }
 
+// Demo clients are in Yekaterinburg (UTC+5): dialing them is allowed 09:00–21:00 their time, whenever the tests run.
+const inCallingHours = clockRunningFrom('2026-11-23T06:00:00.000Z');
+
 describe("the agent's desk against the PBX simulator", () => {
   let pbx: PbxSimulator;
   let app: TestApp;
@@ -26,7 +30,7 @@ describe("the agent's desk against the PBX simulator", () => {
 
   beforeAll(async () => {
     pbx = await startTestPbx();
-    app = await startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection }) });
+    app = await startTestApp({ clock: inCallingHours, telephony: ({ connection, clock }) => startTestTelephony({ port: pbx.port, connection, clock }) });
     // Only agent 1001 takes queue calls in these tests.
     await app.context.telephony!.queuePause({ extension: '1002', paused: true, reason: 'training' });
     await app.context.telephony!.queuePause({ extension: '1003', paused: true, reason: 'lunch' });
@@ -119,7 +123,7 @@ describe("the agent's simulated phone driven from the console", () => {
   beforeAll(async () => {
     // Real time here: the queue's 15 s ring timeout must not run out while the console answers.
     pbx = await startTestPbx({ timeScale: 1 });
-    app = await startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection }) });
+    app = await startTestApp({ clock: inCallingHours, telephony: ({ connection, clock }) => startTestTelephony({ port: pbx.port, connection, clock }) });
     await app.context.telephony!.queuePause({ extension: '1002', paused: true });
     await app.context.telephony!.queuePause({ extension: '1003', paused: true });
   });
@@ -167,7 +171,7 @@ describe("the console against a real Asterisk (agents use their own phones)", ()
 
   beforeAll(async () => {
     pbx = await startTestPbx();
-    app = await startTestApp({ telephony: ({ connection }) => startTestTelephony({ port: pbx.port, connection, mode: 'external' }) });
+    app = await startTestApp({ clock: inCallingHours, telephony: ({ connection, clock }) => startTestTelephony({ port: pbx.port, connection, clock, mode: 'external' }) });
   });
   afterAll(async () => {
     for (const socket of sockets.splice(0)) socket.disconnect();
