@@ -136,6 +136,8 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
       await form.waitFor();
       expect(await form.textContent()).toContain('+7 423 200 98 76');
       expect(await form.textContent()).toContain('Vladivostok');
+      // The region in the agent's (Russian) UI language, not the numbering plan's English.
+      expect(await form.textContent()).toContain('Приморский край');
       await expect
         .poll(() => pop.getByRole('region', { name: 'Местное время клиента' }).locator('time').textContent(), UNTIL_SEEN)
         .toBeOneOf(clockReadingsIn('Asia/Vladivostok', 'ru-RU'));

@@ -86,6 +86,8 @@ describe('screen-pop pushed to the rung agent over Socket.IO (PBX simulator → 
       phone: '+74232987654',
       country: 'RU',
       region: 'Primorie territory',
+      // Each agent reads the region in their UI language; the console picks.
+      regionNames: { ru: 'Приморский край', en: 'Primorie territory' },
       timeZone: { zone: 'Asia/Vladivostok', source: 'number' },
     });
     expect(pops.get('agent2')).toEqual([]);
