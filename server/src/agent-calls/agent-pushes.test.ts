@@ -63,27 +63,44 @@ describe('agent desk pushes', () => {
     ]);
   });
 
-  it('rings the called agent of a call between two extensions, tells them when they talk, and ends it on both consoles', () => {
-    const internal = call({ direction: 'outbound', queue: null, agentExtension: '1001', calledNumber: '1002', ringingAgents: [] });
+  it('pops the colleague on both consoles when the called agent\'s phone rings, and ends it on both', () => {
+    const internal = call({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [] });
     const { fire, received } = harness([internal]);
-    fire('call:changed', internal);
-    fire('call:changed', internal);
+    fire('agent:ringing', { extension: '1002', call: internal });
     const answered = { ...internal, answeredAt: '2026-11-22T14:41:59.500Z' };
-    fire('call:changed', answered);
+    // The call model tells both agents they talk.
+    fire('agent:answered', { extension: '1001', call: answered });
+    fire('agent:answered', { extension: '1002', call: answered });
     const ended = { ...answered, endedAt: '2026-11-22T14:42:30.000Z', active: false, result: 'answered' as const };
     fire('call:ended', ended);
+    const pop = { call: internal, contact: null, localTime: null };
     expect(received).toEqual([
-      { extension: '1002', event: 'call:ringing', payload: { call: internal, contact: null, localTime: null } },
+      { extension: '1002', event: 'call:ringing', payload: pop },
+      // The caller's console shows their outgoing call while the colleague's phone rings.
+      { extension: '1001', event: 'call:ringing', payload: pop },
+      { extension: '1001', event: 'call:answered', payload: { call: answered } },
       { extension: '1002', event: 'call:answered', payload: { call: answered } },
       { extension: '1001', event: 'call:ended', payload: { call: ended } },
       { extension: '1002', event: 'call:ended', payload: { call: ended } },
     ]);
   });
 
-  it('pushes nothing extra for queue and client calls as they change', () => {
+  it('clears both consoles when the colleague does not answer', () => {
+    const internal = call({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [] });
+    const { fire, received } = harness([internal]);
+    fire('agent:ringing', { extension: '1002', call: internal });
+    const ended = { ...internal, endedAt: '2026-11-22T14:42:20.000Z', active: false, result: 'no-answer' as const };
+    fire('call:ended', ended);
+    expect(received.filter((push) => push.event === 'call:ended')).toEqual([
+      { extension: '1001', event: 'call:ended', payload: { call: ended } },
+      { extension: '1002', event: 'call:ended', payload: { call: ended } },
+    ]);
+  });
+
+  it('leaves queue and client pops to screen-pop', () => {
     const { fire, received } = harness([]);
-    fire('call:changed', call());
-    fire('call:changed', call({ direction: 'outbound', queue: null, agentExtension: '1001', calledNumber: '+73432001122', ringingAgents: [] }));
+    fire('agent:ringing', { extension: '1001', call: call() });
+    fire('agent:ringing', { extension: '1001', call: call({ direction: 'outbound', queue: null, agentExtension: '1001', calledNumber: '+73432001122', ringingAgents: [] }) });
     expect(received).toEqual([]);
   });
 

@@ -9,8 +9,10 @@ import { internalCallPop } from './agent-calls.socket.js';
  * stops because another agent answered or the queue moved on, so a stale pop never lingers.
  * Agent state goes to the agent and to supervisors.
  *
- * A call from one agent's extension to another's (no queue, no client) rings the called agent with
- * a pop naming the colleague, and is answered and ended on both consoles like any other call.
+ * A call from one agent's extension to another's (no queue, no client) has no card to look up: when
+ * the called agent's phone rings, both consoles get a pop naming the colleague — the called agent's
+ * as ringing, the caller's as their outgoing call in progress. The call model reports the answer
+ * for both agents, and the end clears both consoles like any other call.
  */
 export function startAgentPushes({
   telephony,
@@ -23,26 +25,16 @@ export function startAgentPushes({
     for (const extension of new Set(extensions)) realtime.emitToAgent(extension, 'call:ended', { call });
   };
 
-  /** Internal calls whose called agent was told: that it rings, that they talk. */
-  const internal = new Map<string, { hasRung: boolean; hasAnswered: boolean }>();
-  const followInternal = (call: CallRecord) => {
-    const callee = internalCallee(call);
-    if (!callee || call.endedAt) return;
-    const told = internal.get(call.id) ?? { hasRung: false, hasAnswered: false };
-    internal.set(call.id, told);
-    if (!told.hasRung) {
-      told.hasRung = true;
-      realtime.emitToAgent(callee, 'call:ringing', internalCallPop(call));
-    }
-    if (call.answeredAt && !told.hasAnswered) {
-      told.hasAnswered = true;
-      realtime.emitToAgent(callee, 'call:answered', { call });
-    }
-  };
-
   const unsubscribe = [
-    telephony.on('call:changed', followInternal),
-    telephony.on('call:merged', ({ from }) => internal.delete(from)),
+    telephony.on('agent:ringing', ({ extension, call }) => {
+      const callee = internalCallee(call);
+      // Queue and client calls: screen-pop looks the card up and pushes the pop.
+      if (!callee) return;
+      const pop = internalCallPop(call);
+      realtime.emitToAgent(extension, 'call:ringing', pop);
+      // The caller's phone does not ring (they dialed): their console follows the colleague's ringing.
+      if (extension === callee && call.agentExtension && call.agentExtension !== callee) realtime.emitToAgent(call.agentExtension, 'call:ringing', pop);
+    }),
     telephony.on('agent:answered', ({ extension, call }) => {
       realtime.emitToAgent(extension, 'call:answered', { call });
       // Everyone else this call was offered to: their ring is over.
@@ -52,7 +44,6 @@ export function startAgentPushes({
       );
     }),
     telephony.on('call:ended', (call) => {
-      internal.delete(call.id);
       const callee = internalCallee(call);
       endFor([...call.ringingAgents, ...(call.agentExtension ? [call.agentExtension] : []), ...(callee ? [callee] : [])], call);
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord } from '@crm/shared';
+import { internalCallee, type CallRecord } from '@crm/shared';
 import { fixtureFrames, type Frame, type Scenario } from '../../../test/support/ami-replay.js';
 import { createAgentMatcher } from './agent-identity.js';
 import { normalizeAmiEvent, type AmiFrame } from './ami-events.js';
@@ -299,6 +299,100 @@ describe('calls between agents (older PBXes, PJSIP extensions)', () => {
     feed(event('Hangup', { Channel: 'PJSIP/7004-00000102', Uniqueid: '1781700000.51', Linkedid: '1781700000.50', Cause: '21' }), 15_001);
     feed(event('Hangup', { ...a, Cause: '16' }), 15_002);
     expect(records()).toMatchObject([{ result: 'no-answer', answeredAt: null, talkSeconds: null, hangupCause: 21 }]);
+  });
+});
+
+describe('an agent calling a colleague’s extension from their desk phone (internal call)', () => {
+  // As Asterisk 22 reports `Dial(PJSIP/1002)` from agent 1001's phone in `from-internal`.
+  const caller = { Channel: 'PJSIP/1001-000000a1', Uniqueid: '1900000000.11', Linkedid: '1900000000.11', CallerIDNum: '1001', CallerIDName: 'Agent One', Context: 'from-internal', Exten: '1002', ChannelState: '4' };
+  const called = { Channel: 'PJSIP/1002-000000a2', Uniqueid: '1900000000.12', Linkedid: '1900000000.11', CallerIDNum: '1002', CallerIDName: 'Agent Two', Context: 'from-internal', Exten: '1002', ChannelState: '0' };
+  const dest = Object.fromEntries(Object.entries(called).map(([key, value]) => [`Dest${key}`, value]));
+
+  function ring() {
+    const harness = createModel();
+    harness.feed(event('Newchannel', caller), 0);
+    harness.feed(event('Newchannel', called), 5);
+    harness.feed(event('DialBegin', { ...caller, ...dest, DialString: '1002' }), 10);
+    return harness;
+  }
+  const dialEnd = (harness: ReturnType<typeof createModel>, status: string, t: number) => harness.feed(event('DialEnd', { ...caller, ...dest, DialStatus: status }), t);
+  const hangUp = (harness: ReturnType<typeof createModel>, t: number) => {
+    harness.feed(event('Hangup', { ...called, Cause: '16' }), t);
+    harness.feed(event('Hangup', { ...caller, Cause: '16' }), t + 1);
+  };
+  /** What the agent board shows for an agent, change by change (the same activity told twice changes nothing). */
+  const activities = (effects: CallEffect[], extension: string) =>
+    effects
+      .flatMap((effect) => (effect.type === 'agent-activity' && effect.extension === extension ? [effect.activity] : []))
+      .filter((activity, index, all) => activity !== all[index - 1]);
+  const ringingOf = (effects: CallEffect[]) => effects.flatMap((effect) => (effect.type === 'agent-ringing' ? [effect] : []));
+  const answeredOf = (effects: CallEffect[]) => effects.flatMap((effect) => (effect.type === 'agent-answered' ? [effect] : []));
+
+  it('rings the called agent with a call marked as internal (from 1001 to extension 1002), while the caller shows on a call', () => {
+    const { effects } = ring();
+    const rung = ringingOf(effects);
+    expect(rung.map((effect) => effect.extension)).toEqual(['1002']);
+    expect(rung[0]?.call).toMatchObject({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', answeredAt: null, active: true });
+    expect(internalCallee(rung[0]!.call)).toBe('1002');
+    expect(activities(effects, '1002')).toEqual(['ringing']);
+    expect(activities(effects, '1001')).toEqual(['on-call']);
+  });
+
+  it('tells both agents they are on the call when the colleague answers, and frees both when it ends', () => {
+    const harness = ring();
+    dialEnd(harness, 'ANSWER', 4000);
+    const answered = answeredOf(harness.effects);
+    expect(answered.map((effect) => effect.extension).sort()).toEqual(['1001', '1002']);
+    for (const effect of answered) expect(effect.call.answeredAt).toBe(new Date(BASE + 4000).toISOString());
+    hangUp(harness, 16_000);
+    expect(activities(harness.effects, '1002')).toEqual(['ringing', 'on-call', 'idle']);
+    expect(activities(harness.effects, '1001').at(-1)).toBe('idle');
+    expect(harness.records()).toMatchObject([{ result: 'answered', talkSeconds: 12, active: false }]);
+    expect(harness.effects.filter((effect) => effect.type === 'call-ended')).toHaveLength(1);
+  });
+
+  it.each([
+    { status: 'NOANSWER', result: 'no-answer', what: 'the colleague does not answer' },
+    { status: 'BUSY', result: 'busy', what: 'the colleague is busy' },
+    { status: 'CANCEL', result: 'no-answer', what: 'the caller hangs up before the colleague answers' },
+  ])('frees both agents and ends the call when $what', ({ status, result }) => {
+    const harness = ring();
+    dialEnd(harness, status, 15_000);
+    // The colleague's phone stopped ringing: they are free at once, before the hangups arrive.
+    expect(activities(harness.effects, '1002')).toEqual(['ringing', 'idle']);
+    hangUp(harness, 15_001);
+    expect(activities(harness.effects, '1001')).toEqual(['on-call', 'idle']);
+    expect(answeredOf(harness.effects)).toEqual([]);
+    expect(harness.records()).toMatchObject([{ result, answeredAt: null, talkSeconds: null, active: false, agentExtension: '1001', calledNumber: '1002' }]);
+    expect(harness.effects.filter((effect) => effect.type === 'call-ended')).toHaveLength(1);
+  });
+
+  it('rings the colleague the same when the dialplan reaches their phone through a Local half', () => {
+    const { feed, effects } = createModel();
+    const local1 = { Channel: 'Local/1002@agents-00000031;1', Uniqueid: '1900000001.21', Linkedid: '1900000001.20', ChannelState: '0', Exten: '1002' };
+    const local2 = { Channel: 'Local/1002@agents-00000031;2', Uniqueid: '1900000001.22', Linkedid: '1900000001.20', ChannelState: '4', Exten: '1002' };
+    const phone = { ...caller, Uniqueid: '1900000001.20', Linkedid: '1900000001.20' };
+    feed(event('Newchannel', phone), 0);
+    feed(event('Newchannel', local1), 1);
+    feed(event('Newchannel', local2), 2);
+    feed(event('DialBegin', { ...phone, ...Object.fromEntries(Object.entries(local1).map(([key, value]) => [`Dest${key}`, value])), DialString: '1002@agents' }), 3);
+    expect(ringingOf(effects).map((effect) => [effect.extension, effect.call.calledNumber, effect.call.agentExtension])).toEqual([['1002', '1002', '1001']]);
+    feed(event('DialEnd', { ...phone, ...Object.fromEntries(Object.entries(local1).map(([key, value]) => [`Dest${key}`, value])), DialStatus: 'ANSWER' }), 3000);
+    expect(answeredOf(effects).map((effect) => effect.extension).sort()).toEqual(['1001', '1002']);
+  });
+
+  it('does not take a click-to-call whose Local half reaches the agent’s own phone for an internal call', () => {
+    const { model, feed, effects } = createModel();
+    model.expectOriginate('crm-1-3', '1001', '+73432001122', BASE);
+    const half1 = { Channel: 'Local/1001@agents-00000040;1', Uniqueid: '1900000002.30', Linkedid: '1900000002.30', ChannelState: '0' };
+    const half2 = { Channel: 'Local/1001@agents-00000040;2', Uniqueid: '1900000002.31', Linkedid: '1900000002.30', ChannelState: '4' };
+    const device = { DestChannel: 'PJSIP/1001-00000041', DestUniqueid: '1900000002.32', DestLinkedid: '1900000002.30', DestChannelState: '0' };
+    feed(event('Newchannel', half1), 0);
+    feed(event('Newchannel', half2), 1);
+    feed(event('DialBegin', { DestChannel: half1.Channel, DestUniqueid: half1.Uniqueid, DestLinkedid: half1.Linkedid, DestChannelState: '0', DialString: '1001@agents' }), 2);
+    feed(event('DialBegin', { ...half2, ...device, DialString: 'PJSIP/1001' }), 3);
+    expect(ringingOf(effects).map((effect) => effect.extension)).toEqual(['1001']);
+    expect(internalCallee(ringingOf(effects)[0]!.call)).toBeNull();
   });
 });
 

@@ -387,9 +387,18 @@ export class CallModel {
     }
     if (leg.role === 'member') return;
     if (leg.agent && !call.queue) {
-      // A direct dial to an agent's device (not through a queue); from another agent it is an internal call.
+      // A direct dial to an agent's device (not through a queue).
       leg.role = 'agent-device';
-      if (callerLeg?.agent) return;
+      // The dialing agent: the caller leg's, or (through a Local hop of the dialplan) the one whose phone started the call.
+      const fromAgent = callerLeg?.agent ?? call.originatorAgent;
+      // A Local half reaching its own agent's device (a click-to-call on PJSIP phones): that phone already rang.
+      if (fromAgent === leg.agent) return;
+      if (fromAgent) {
+        // From a colleague's phone: an internal call, the caller's outbound call to this extension.
+        // The caller's phone is off the hook (busy) while the colleague's rings.
+        call.originatorAgent ??= fromAgent;
+        this.options.onEffect({ type: 'agent-activity', extension: fromAgent, activity: 'on-call', at });
+      }
       this.ring(call, leg.agent, leg.uniqueid, at);
       return;
     }
@@ -404,9 +413,18 @@ export class CallModel {
     if (!call) return;
     const leg = call.legs[dest.uniqueid];
     if (!leg) return;
+    const isFirstStatus = leg.dialStatus === null;
     // DialEnd can come twice (NOANSWER then CANCEL, or CANCEL twice): the first real status wins.
     if (leg.dialStatus === null || (leg.dialStatus === 'CANCEL' && status !== 'CANCEL')) leg.dialStatus = status;
-    if (status !== 'ANSWER') return;
+    const callee = this.internalCallee(call, leg);
+    if (status !== 'ANSWER') {
+      // A colleague's phone that stops ringing (no answer, busy, the caller gave up) is free again.
+      if (callee && isFirstStatus && leg.answeredAt === null) {
+        this.markTouched(call, at);
+        this.options.onEffect({ type: 'agent-activity', extension: callee, activity: 'idle', at });
+      }
+      return;
+    }
     leg.answeredAt ??= at;
     if (!caller && leg.agent) {
       // The agent picked up an originate: their device is now busy with this call.
@@ -414,12 +432,13 @@ export class CallModel {
       return;
     }
     if (leg.role === 'customer' || (leg.role === 'agent-device' && call.originatorAgent && !call.queue)) {
-      if (leg.agent) this.options.onEffect({ type: 'agent-activity', extension: leg.agent, activity: 'on-call', at });
-      if (call.customerAnsweredAt === null) {
-        call.customerAnsweredAt = at;
-        const agent = call.originatorAgent;
-        if (agent) this.answered(call, agent, at);
-      }
+      if (leg.agent && !callee) this.options.onEffect({ type: 'agent-activity', extension: leg.agent, activity: 'on-call', at });
+      const isFirstAnswer = call.customerAnsweredAt === null;
+      call.customerAnsweredAt ??= at;
+      const agent = call.originatorAgent;
+      if (isFirstAnswer && agent) this.answered(call, agent, at);
+      // The colleague picked up: both agents are on the call.
+      if (callee) this.answered(call, callee, at);
       return;
     }
     if (leg.role === 'agent-device' && leg.agent && !call.queue) {
@@ -581,6 +600,16 @@ export class CallModel {
   private flushed(call: CallState): CallRecord {
     this.flush();
     return this.lastEmitted.get(call.linkedid) ?? this.derive(call);
+  }
+
+  /**
+   * The extension a leg rings when it is a colleague's device dialed from an agent's phone (an
+   * internal call), else null. An agent's own device reached through a Local half is not one.
+   */
+  private internalCallee(call: CallState, leg: Leg): string | null {
+    if (leg.role !== 'agent-device' || !leg.agent || call.queue || !leg.dialedBy) return null;
+    const from = call.legs[leg.dialedBy]?.agent ?? call.originatorAgent;
+    return from && from !== leg.agent ? leg.agent : null;
   }
 
   private agentStillOnCall(call: CallState, extension: string): boolean {
@@ -771,6 +800,10 @@ export class CallModel {
         const agents = new Set<string>();
         if (call.originatorAgent) agents.add(call.originatorAgent);
         if (call.agentExtension) agents.add(call.agentExtension);
+        for (const leg of Object.values(call.legs)) {
+          const callee = this.internalCallee(call, leg);
+          if (callee) agents.add(callee);
+        }
         for (const extension of agents) this.options.onEffect({ type: 'agent-activity', extension, activity: 'idle', at: call.endedAt });
         this.options.onEffect({ type: 'call-ended', call: record });
         this.ended.push(call.linkedid);
@@ -835,8 +868,15 @@ export class CallModel {
       answeredAt = call.connectedAt;
     } else {
       const dialed = answeredCustomer ?? customers[customers.length - 1];
-      calledNumber = this.e164(numberFromDialString(dialed?.dialString ?? null) ?? call.originate?.number ?? null);
-      callerNumber = this.e164(dialed?.presentedNum ?? null);
+      const callee = dialed ? this.internalCallee(call, dialed) : null;
+      if (callee) {
+        // A call between colleagues: from the caller's extension to the called one's.
+        calledNumber = callee;
+        callerNumber = call.originatorAgent;
+      } else {
+        calledNumber = this.e164(numberFromDialString(dialed?.dialString ?? null) ?? call.originate?.number ?? null);
+        callerNumber = this.e164(dialed?.presentedNum ?? null);
+      }
       agentExtension = call.originatorAgent;
       answeredAt = call.customerAnsweredAt;
     }
