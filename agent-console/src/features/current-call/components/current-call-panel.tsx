@@ -110,16 +110,20 @@ function ContactPop({ current, contact }: { current: CurrentCall; contact: Scree
   );
 }
 
-/** A colleague on the line (one agent dialed another's extension): who it is, and no client card to offer. */
+/**
+ * A colleague on the line (one agent dialed another's extension): who it is, and no client card to
+ * offer. The caller sees their call in progress until the colleague picks up.
+ */
 function InternalCallPop({ current, peer }: { current: CurrentCall; peer: string }) {
   const { t } = useTranslation();
   const users = useUserDirectory();
   const colleague = [...users.values()].find((user) => user.extension === peer);
+  const name = colleague ? colleague.displayName : t('agent.call.internalExtension', { extension: peer });
   return (
     <div className="pop" data-phase={current.phase} data-internal="true">
       <div className="pop__who">
         <div className="pop__name-row">
-          <h3 className="pop__name">{colleague ? colleague.displayName : t('agent.call.internalExtension', { extension: peer })}</h3>
+          <h3 className="pop__name">{name}</h3>
           <span className="badge">{t('agent.call.internal')}</span>
         </div>
         <p className="pop__call-line">
@@ -127,6 +131,7 @@ function InternalCallPop({ current, peer }: { current: CurrentCall; peer: string
             {colleague ? t('agent.call.internalWith', { name: colleague.displayName, extension: peer }) : t('agent.call.internalExtension', { extension: peer })}
           </span>
         </p>
+        {current.phase === 'calling' && <p className="notice pop__progress">{t('agent.dial.requesting', { who: name })}</p>}
         <p className="muted">{t('agent.call.internalHint')}</p>
       </div>
     </div>
@@ -179,8 +184,8 @@ export function CurrentCallPanel({ current, extension = null }: { current: Curre
           {/* Only the call's phase is announced: the talk timer beside it changes every second. */}
           <span aria-live="polite">
             {current && (
-              <span className={`badge ${current.phase === 'ringing' ? 'badge--info call-panel__ringing' : 'badge--success'}`}>
-                {current.phase === 'ringing' ? t('agent.call.ringing') : t('agent.call.onCall')}
+              <span className={`badge ${current.phase === 'answered' ? 'badge--success' : 'badge--info call-panel__ringing'}`}>
+                {current.phase === 'answered' ? t('agent.call.onCall') : t('agent.call.ringing')}
               </span>
             )}
           </span>

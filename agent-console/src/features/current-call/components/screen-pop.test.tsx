@@ -88,6 +88,40 @@ describe('screen-pop', () => {
     expect(within(panel).getByRole('heading', { name: 'Boris Sidorov' })).toBeTruthy();
   });
 
+  it('shows the agent’s own call to a colleague as calling them until they pick up, then on a call, then clears it', async () => {
+    renderConsole();
+    const socket = await connection;
+    // Anna (1001) dialed Boris's extension from her phone: his phone rings, hers does not.
+    const call = buildCall({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [], answeredAt: null });
+    socket.emit('call:ringing', { call, contact: null, localTime: null });
+
+    const panel = callPanel();
+    expect(await within(panel).findByRole('heading', { name: 'Boris Sidorov' })).toBeTruthy();
+    expect(within(panel).getByText('Calling Boris Sidorov…')).toBeTruthy();
+    expect(within(panel).getByText('Internal call')).toBeTruthy();
+    // Her line is busy, not ringing: there is nothing for her to answer.
+    const phone = screen.getByRole('region', { name: 'Phone' });
+    expect(within(phone).queryByText('Ringing')).toBeNull();
+
+    socket.emit('call:answered', { call: { ...call, answeredAt: '2026-11-23T09:00:09.000Z' } });
+    expect(await within(panel).findByText('On a call')).toBeTruthy();
+    expect(within(panel).queryByText('Calling Boris Sidorov…')).toBeNull();
+
+    socket.emit('call:ended', { call: { ...call, answeredAt: '2026-11-23T09:00:09.000Z', active: false, result: 'answered', endedAt: '2026-11-23T09:01:00.000Z' } });
+    expect(await within(panel).findByText('No call right now')).toBeTruthy();
+  });
+
+  it('clears the agent’s call to a colleague who does not answer', async () => {
+    renderConsole();
+    const socket = await connection;
+    const call = buildCall({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [], answeredAt: null });
+    socket.emit('call:ringing', { call, contact: null, localTime: null });
+    expect(await within(callPanel()).findByText('Calling Boris Sidorov…')).toBeTruthy();
+
+    socket.emit('call:ended', { call: { ...call, active: false, result: 'no-answer', endedAt: '2026-11-23T09:00:20.000Z' } });
+    expect(await within(callPanel()).findByText('No call right now')).toBeTruthy();
+  });
+
   it('clears the pop when the ring stops because another agent answered', async () => {
     renderConsole();
     const socket = await connection;

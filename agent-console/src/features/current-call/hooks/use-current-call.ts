@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { internalCallPeer, type CallRecord, type ClientLocalTime, type Contact, type ScreenPopContact } from '@crm/shared';
+import { internalCallee, internalCallPeer, type CallRecord, type ClientLocalTime, type Contact, type ScreenPopContact } from '@crm/shared';
 import { useOnReconnect, usePushedQuery, useSocket, useSocketEvent } from '@crm/shared/ui/index.js';
 import { recentCallsKeys } from '../../recent-calls/api.js';
 
 export interface CurrentCall {
-  phase: 'ringing' | 'answered';
+  /** `calling`: the agent's own call to a colleague, whose phone rings (theirs does not). */
+  phase: 'ringing' | 'calling' | 'answered';
   call: CallRecord;
   contact: ScreenPopContact | null;
   localTime: ClientLocalTime | null;
@@ -42,10 +43,12 @@ export function useCurrentCall(extension: string | null): CurrentCall | null {
 
   // In a call between two agents the record names the caller as its agent: the called one is on it too.
   const isMine = (call: CallRecord) => call.agentExtension === extension || (extension !== null && internalCallPeer(call, extension) !== null);
+  // The agent dialed a colleague's extension from their phone: it is the colleague's phone that rings.
+  const isCallingColleague = (call: CallRecord) => call.agentExtension === extension && internalCallee(call) !== null;
   useSocketEvent('call:ringing', ({ call, contact, localTime }) => {
     // The card lookup can finish after the agent picked up: the call record says which it is.
     const isOnTheLine = call.answeredAt !== null && isMine(call);
-    update(() => ({ phase: isOnTheLine ? 'answered' : 'ringing', call, contact, localTime }));
+    update(() => ({ phase: isOnTheLine ? 'answered' : isCallingColleague(call) ? 'calling' : 'ringing', call, contact, localTime }));
   });
   useSocketEvent('call:answered', ({ call }) => {
     const isAnsweredElsewhere = extension !== null && call.agentExtension !== null && !isMine(call);
