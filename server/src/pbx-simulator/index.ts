@@ -6,6 +6,7 @@
  * Only the simulator offers `Action: SimPhone` (`Extension:`, `Command: answer|reject|hangup|attach|detach`):
  * the control channel through which a logged-in agent's console drives the simulated phone of
  * its extension. `attach` marks the phone as human-driven (it stops answering by itself).
+ * `Command: dial` with `Number: <extension>` makes the phone call a colleague (a call between agents).
  */
 import net from 'node:net';
 import type { Logger } from 'pino';
@@ -44,6 +45,11 @@ export interface PbxSimulator {
   close(): Promise<void>;
   /** A caller dials in and waits in `queue`; returns the call's Linkedid. */
   placeInboundCall(input: { from: string; name?: string; queue: string; patienceSeconds?: number; talkSeconds?: number }): string;
+  /**
+   * Agent `from` dials extension `to` from their desk phone (a call between colleagues); returns the
+   * call's Linkedid. Throws when either extension has no simulated phone or `from` is busy.
+   */
+  placeInternalCall(input: { from: string; to: string; talkSeconds?: number }): string;
   /** Drives an agent's phone as a human would. Returns false when there was nothing to do. */
   phone(extension: string, command: PhoneCommand): boolean;
   /** How the client at `number` reacts to click-to-call Originates. */
@@ -298,9 +304,20 @@ export async function startPbxSimulator(options: PbxSimulatorOptions = {}): Prom
       }
       case 'simphone': {
         const extension = get('extension') ?? '';
-        const command = (get('command') ?? '').toLowerCase() as PhoneCommand;
+        const rawCommand = (get('command') ?? '').toLowerCase();
+        if (rawCommand === 'dial') {
+          // The phone dials a colleague's extension (`Number:`), as a desk phone would.
+          try {
+            const linkedid = pbx.placeInternalCall({ from: extension, to: get('number') ?? '' });
+            respond(session, actionId, [['Response', 'Success'], ['Message', `Phone ${extension}: dialing ${get('number') ?? ''}`], ['Linkedid', linkedid]]);
+          } catch (error) {
+            respond(session, actionId, [['Response', 'Error'], ['Message', (error as Error).message]]);
+          }
+          return;
+        }
+        const command = rawCommand as PhoneCommand;
         if (!['answer', 'reject', 'hangup', 'attach', 'detach'].includes(command)) {
-          respond(session, actionId, [['Response', 'Error'], ['Message', 'Command must be answer, reject, hangup, attach or detach']]);
+          respond(session, actionId, [['Response', 'Error'], ['Message', 'Command must be answer, reject, hangup, attach, detach or dial']]);
           return;
         }
         const agent = pbx.agents.get(extension);
@@ -365,6 +382,7 @@ export async function startPbxSimulator(options: PbxSimulatorOptions = {}): Prom
     port: address.port,
     host,
     placeInboundCall: (input) => pbx.placeInboundCall(input),
+    placeInternalCall: (input) => pbx.placeInternalCall(input),
     phone,
     setDestinationBehaviour: (number, behaviour) => {
       if (behaviour) pbx.destinations.set(number, behaviour);

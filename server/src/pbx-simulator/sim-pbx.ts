@@ -678,6 +678,144 @@ export class SimPbx {
     this.after(0, () => this.distribute(entry.queue));
   }
 
+  // ---- calls between agents ----------------------------------------------------------------
+
+  /**
+   * Agent `from` picks up their desk phone and dials extension `to`, as Asterisk reports it for
+   * `Dial(Local/<to>@agents,20)` from the phone's context `from-internal`: the caller's channel is
+   * the phone itself (`PJSIP/<from>-…`), the called agent is reached like a queue member (a Local
+   * pair in `agents`, device state RINGING then INUSE). The colleague answers by themselves after
+   * `agentRingSeconds` unless a console drives their phone; nobody answering gives DialEnd
+   * NOANSWER after 20 s, a colleague on another call BUSY. Either side can hang up (`hangup` on the
+   * caller's phone while it rings cancels the call). Returns the call's Linkedid.
+   */
+  placeInternalCall(input: { from: string; to: string; talkSeconds?: number }): string {
+    const caller = this.agents.get(input.from);
+    const callee = this.agents.get(input.to);
+    if (!caller || !callee) throw new Error(`No simulated phone for extension ${caller ? input.to : input.from}`);
+    if (caller === callee || this.isBusy(caller)) throw new Error(`Phone ${input.from} cannot dial now`);
+    const phone = this.deskPhone(caller, input.to);
+    const [l1, l2] = this.localPair(callee.extension, 'agents', phone.linkedid, { num: phone.callerNum, name: phone.callerName });
+    l1.connectedNum = callee.extension;
+    l1.connectedName = callee.memberName;
+    this.dialBegin(phone, l1, `${callee.extension}@agents`);
+    this.setDevice(caller, 2);
+    const dialData = `Local/${callee.extension}@agents,${DIAL_TIMEOUT}`;
+    const cdrOfPhone = (disposition: string) =>
+      this.cdr(phone, { source: phone.callerNum, destination: callee.extension, destinationContext: 'from-internal', destinationChannel: l1.name, lastApp: 'Dial', lastData: dialData, disposition, answeredAt: phone.answeredAt });
+    let timer: NodeJS.Timeout | null = null;
+    /** The colleague's phone stops ringing unanswered; the caller's dialplan then hangs up. */
+    const unanswered = (status: 'NOANSWER' | 'BUSY' | 'CANCEL', cause: number) => {
+      this.cancel(timer);
+      const wasRinging = callee.ring === ring;
+      if (wasRinging) callee.ring = null;
+      caller.hangup = null;
+      this.dialEnd(phone, l1, status);
+      this.hangup(l1, 0);
+      this.hangup(l2, 0);
+      // A colleague busy on another call keeps their device state.
+      if (wasRinging) this.setDevice(callee, 1);
+      this.hangup(phone, cause);
+      cdrOfPhone(status === 'BUSY' ? 'BUSY' : 'NO ANSWER');
+      this.setDevice(caller, 1);
+      this.completedCalls += 1;
+    };
+    const ring = {
+      answer: () => {
+        if (callee.ring !== ring) return;
+        callee.ring = null;
+        this.cancel(timer);
+        this.internalCallAnswered(caller, callee, phone, l1, l2, input.talkSeconds ?? this.options.talkSeconds, dialData);
+      },
+      reject: () => {
+        if (callee.ring !== ring) return;
+        unanswered('BUSY', 17);
+      },
+    };
+    if (this.isBusy(callee)) {
+      // The colleague is on another call: their phone does not ring.
+      this.after(0.05, () => unanswered('BUSY', 17));
+      return phone.linkedid;
+    }
+    this.setState(l1, 5);
+    this.setDevice(callee, 6);
+    this.event('DialState', 'call', [...this.snapshot(phone), ...this.snapshot(l1, 'Dest'), ['DialStatus', 'RINGING']]);
+    callee.ring = ring;
+    // The caller gives up before the colleague picks up.
+    caller.hangup = () => {
+      if (callee.ring === ring) unanswered('CANCEL', 16);
+    };
+    timer = this.after(DIAL_TIMEOUT, () => {
+      if (callee.ring === ring) unanswered('NOANSWER', 16);
+    });
+    if (!callee.human) this.after(this.options.agentRingSeconds, () => ring.answer());
+    return phone.linkedid;
+  }
+
+  private isBusy(agent: SimAgent): boolean {
+    return agent.device !== 1 || agent.ring !== null || agent.hangup !== null;
+  }
+
+  /** The channel of an agent's desk phone that went off the hook and dialed `exten`. */
+  private deskPhone(agent: SimAgent, exten: string): Chan {
+    const suffix = (this.localCounter++).toString(16).padStart(8, '0');
+    const uniqueid = this.uniqueid();
+    const phone: Chan = {
+      name: `PJSIP/${agent.extension}-${suffix}`,
+      uniqueid,
+      linkedid: uniqueid,
+      state: 4,
+      callerNum: agent.extension,
+      callerName: agent.memberName,
+      connectedNum: '<unknown>',
+      connectedName: '<unknown>',
+      context: 'from-internal',
+      exten,
+      priority: 1,
+      createdAt: this.now(),
+      answeredAt: null,
+      bridgeId: null,
+      application: 'Dial',
+      applicationData: `Local/${exten}@agents,${DIAL_TIMEOUT}`,
+      hungUp: false,
+    };
+    this.channels.set(uniqueid, phone);
+    this.event('Newchannel', 'call', this.snapshot(phone));
+    this.event('Newexten', 'dialplan', [...this.snapshot(phone), ['Extension', exten], ['Application', 'Dial'], ['AppData', phone.applicationData]]);
+    return phone;
+  }
+
+  private internalCallAnswered(caller: SimAgent, callee: SimAgent, phone: Chan, l1: Chan, l2: Chan, talkSeconds: number, dialData: string): void {
+    this.setDevice(callee, 2);
+    this.setState(l2, 6);
+    this.setState(l1, 6);
+    this.setState(phone, 6);
+    this.dialEnd(phone, l1, 'ANSWER');
+    const bridgeId = this.bridge([phone, l1]);
+    const leaveFields = bridgeFields(bridgeId, 1);
+    let ended = false;
+    const end = (by: 'caller' | 'callee') => {
+      if (ended) return;
+      ended = true;
+      caller.hangup = null;
+      callee.hangup = null;
+      const [first, second] = by === 'caller' ? [[phone], [l1, l2]] : [[l2, l1], [phone]];
+      for (const ch of first) this.hangup(ch, 16);
+      this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(by === 'caller' ? phone : l1)]);
+      this.event('BridgeLeave', 'call', [...leaveFields, ...this.snapshot(by === 'caller' ? l1 : phone)]);
+      this.event('BridgeDestroy', 'call', leaveFields);
+      for (const ch of second) this.hangup(ch, 16);
+      this.cdr(phone, { source: phone.callerNum, destination: callee.extension, destinationContext: 'from-internal', destinationChannel: l1.name, lastApp: 'Dial', lastData: dialData, disposition: 'ANSWERED', answeredAt: l1.answeredAt });
+      this.cdr(l2, { source: phone.callerNum, destination: callee.extension, destinationContext: 'agents', destinationChannel: '', lastApp: 'Wait', lastData: '120', disposition: 'ANSWERED', answeredAt: l2.answeredAt });
+      this.setDevice(callee, 1);
+      this.setDevice(caller, 1);
+      this.completedCalls += 1;
+    };
+    caller.hangup = () => end('caller');
+    callee.hangup = () => end('callee');
+    this.after(talkSeconds, () => end('caller'));
+  }
+
   // ---- click-to-call ---------------------------------------------------------------------
 
   /**
@@ -857,7 +995,7 @@ export class SimPbx {
   hangupChannel(name: string): boolean {
     for (const ch of this.channels.values()) {
       if (ch.name !== name) continue;
-      const agent = [...this.agents.values()].find((item) => ch.name.startsWith(`Local/${item.extension}@agents-`));
+      const agent = [...this.agents.values()].find((item) => ch.name.startsWith(`Local/${item.extension}@agents-`) || ch.name.startsWith(`PJSIP/${item.extension}-`));
       if (agent?.hangup) {
         agent.hangup();
         return true;
