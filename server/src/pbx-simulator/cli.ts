@@ -1,6 +1,6 @@
 /**
  * `npm run pbx-sim -- --port 5038 [--host 127.0.0.1] [--username crm] [--secret crm-secret]
- *  [--calls-per-minute 2] [--time-scale 1] [--no-traffic] [--load <calls per second>]`
+ *  [--calls-per-minute 2] [--internal-calls-per-minute 0] [--time-scale 1] [--no-traffic] [--load <calls per second>]`
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -13,6 +13,8 @@ const { values } = parseArgs({
     username: { type: 'string', default: 'crm' },
     secret: { type: 'string', default: 'crm-secret' },
     'calls-per-minute': { type: 'string', default: '2' },
+    /** Demo agents calling each other's extensions. */
+    'internal-calls-per-minute': { type: 'string', default: '0' },
     'time-scale': { type: 'string', default: '1' },
     'no-traffic': { type: 'boolean', default: false },
     load: { type: 'string' },
@@ -32,7 +34,12 @@ const simulator = await startPbxSimulator({
   secret: values.secret,
   logger,
   timeScale: Number(values['time-scale']) || 1,
-  traffic: { enabled: !values['no-traffic'], callsPerMinute: Number(values['calls-per-minute']) || 2, firstCallAfterSeconds: 5 },
+  traffic: {
+    enabled: !values['no-traffic'],
+    callsPerMinute: Number(values['calls-per-minute']) || 2,
+    internalCallsPerMinute: Number(values['internal-calls-per-minute']) || 0,
+    firstCallAfterSeconds: 5,
+  },
 });
 logger.info(`PBX simulator: AMI on ${simulator.host}:${simulator.port}, user ${values.username}`);
 if (values.load) {

@@ -752,7 +752,8 @@ export class SimPbx {
     return phone.linkedid;
   }
 
-  private isBusy(agent: SimAgent): boolean {
+  /** On a call, ringing or dialing: the phone cannot take or place another call. */
+  isBusy(agent: SimAgent): boolean {
     return agent.device !== 1 || agent.ring !== null || agent.hangup !== null;
   }
 

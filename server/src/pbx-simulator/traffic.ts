@@ -17,6 +17,11 @@ export interface TrafficOptions {
   exact?: boolean;
   /** When set, the first caller arrives this many seconds after start (a demo shows a call at once). */
   firstCallAfterSeconds?: number;
+  /**
+   * Calls between agents: a free demo agent (one no console drives) dials a free colleague's
+   * extension from their desk phone, this often on average. Default 0 (none).
+   */
+  internalCallsPerMinute?: number;
 }
 
 export function startTraffic(pbx: SimPbx, options: Partial<TrafficOptions> & { callers: TrafficOptions['callers'] }, random: () => number): () => void {
@@ -59,8 +64,31 @@ export function startTraffic(pbx: SimPbx, options: Partial<TrafficOptions> & { c
   } else {
     next();
   }
+  const stopInternal = startInternalCalls(pbx, options, random);
   return () => {
     stopped = true;
     pbx.cancel(timer);
+    stopInternal();
   };
+}
+
+function startInternalCalls(pbx: SimPbx, options: Partial<TrafficOptions>, random: () => number): () => void {
+  const perMinute = options.internalCallsPerMinute ?? 0;
+  const talk = options.talkSeconds ?? 40;
+  let timer: NodeJS.Timeout | null = null;
+  if (perMinute <= 0) return () => undefined;
+  const next = () => {
+    timer = pbx.after(-Math.log(1 - random()) * (60 / perMinute), () => {
+      const free = [...pbx.agents.values()].filter((agent) => !pbx.isBusy(agent));
+      // A phone a console drives only dials when its agent does.
+      const callers = free.filter((agent) => !agent.human);
+      const caller = callers[Math.floor(random() * callers.length)];
+      const callees = free.filter((agent) => agent !== caller);
+      const callee = callees[Math.floor(random() * callees.length)];
+      if (caller && callee) pbx.placeInternalCall({ from: caller.extension, to: callee.extension, talkSeconds: Math.max(1, talk * (0.2 + 0.6 * random())) });
+      next();
+    });
+  };
+  next();
+  return () => pbx.cancel(timer);
 }

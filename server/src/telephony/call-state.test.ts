@@ -367,6 +367,27 @@ describe('an agent calling a colleague’s extension from their desk phone (inte
     expect(harness.effects.filter((effect) => effect.type === 'call-ended')).toHaveLength(1);
   });
 
+  it('does not pop a colleague who is on another call over it, and leaves them on that call when their phone answers BUSY', () => {
+    const harness = createModel();
+    // 1002 talks to a client who dialed their direct number.
+    const trunk = { Channel: 'PJSIP/trunk-00000090', Uniqueid: '1899999999.1', Linkedid: '1899999999.1', CallerIDNum: '+380441234567', Exten: '+74950000000', ChannelState: '4' };
+    const desk = { DestChannel: 'PJSIP/1002-00000091', DestUniqueid: '1899999999.2', DestLinkedid: '1899999999.1', DestChannelState: '0' };
+    harness.feed(event('Newchannel', trunk), 0);
+    harness.feed(event('DialBegin', { ...trunk, ...desk, DialString: '1002' }), 1);
+    harness.feed(event('DialEnd', { ...trunk, ...desk, DialStatus: 'ANSWER' }), 2000);
+    const ringsBefore = ringingOf(harness.effects).length;
+
+    harness.feed(event('Newchannel', caller), 5000);
+    harness.feed(event('Newchannel', called), 5001);
+    harness.feed(event('DialBegin', { ...caller, ...dest, DialString: '1002' }), 5002);
+    dialEnd(harness, 'BUSY', 5003);
+    hangUp(harness, 5004);
+
+    expect(ringingOf(harness.effects)).toHaveLength(ringsBefore);
+    expect(activities(harness.effects, '1002').at(-1)).toBe('on-call');
+    expect(harness.records().find((record) => record.id === caller.Linkedid)).toMatchObject({ result: 'busy', active: false });
+  });
+
   it('rings the colleague the same when the dialplan reaches their phone through a Local half', () => {
     const { feed, effects } = createModel();
     const local1 = { Channel: 'Local/1002@agents-00000031;1', Uniqueid: '1900000001.21', Linkedid: '1900000001.20', ChannelState: '0', Exten: '1002' };

@@ -398,6 +398,9 @@ export class CallModel {
         // The caller's phone is off the hook (busy) while the colleague's rings.
         call.originatorAgent ??= fromAgent;
         this.options.onEffect({ type: 'agent-activity', extension: fromAgent, activity: 'on-call', at });
+        // A colleague already on (or rung for) another call is not popped over it: their phone
+        // answers BUSY, or with call waiting the answer brings them onto this call.
+        if (this.busyElsewhere(leg.agent, call)) return;
       }
       this.ring(call, leg.agent, leg.uniqueid, at);
       return;
@@ -419,7 +422,7 @@ export class CallModel {
     const callee = this.internalCallee(call, leg);
     if (status !== 'ANSWER') {
       // A colleague's phone that stops ringing (no answer, busy, the caller gave up) is free again.
-      if (callee && isFirstStatus && leg.answeredAt === null) {
+      if (callee && isFirstStatus && leg.answeredAt === null && !this.busyElsewhere(callee, call)) {
         this.markTouched(call, at);
         this.options.onEffect({ type: 'agent-activity', extension: callee, activity: 'idle', at });
       }
@@ -456,7 +459,7 @@ export class CallModel {
     if (leg.hungUpAt === null) {
       leg.hungUpAt = at;
       leg.cause = cause;
-      if (leg.agent && !this.agentStillOnCall(call, leg.agent)) {
+      if (leg.agent && !this.agentStillOnCall(call, leg.agent) && !(this.isInternalCallee(call, leg.agent) && this.busyElsewhere(leg.agent, call))) {
         this.options.onEffect({ type: 'agent-activity', extension: leg.agent, activity: 'idle', at });
       }
     }
@@ -610,6 +613,19 @@ export class CallModel {
     if (leg.role !== 'agent-device' || !leg.agent || call.queue || !leg.dialedBy) return null;
     const from = call.legs[leg.dialedBy]?.agent ?? call.originatorAgent;
     return from && from !== leg.agent ? leg.agent : null;
+  }
+
+  private isInternalCallee(call: CallState, extension: string): boolean {
+    return Object.values(call.legs).some((leg) => this.internalCallee(call, leg) === extension);
+  }
+
+  /** The agent has a leg up in another call that is still up (talking, or rung for it). */
+  private busyElsewhere(extension: string, call: CallState): boolean {
+    for (const other of this.calls.values()) {
+      if (other === call || other.endedAt !== null) continue;
+      if (this.agentStillOnCall(other, extension)) return true;
+    }
+    return false;
   }
 
   private agentStillOnCall(call: CallState, extension: string): boolean {
@@ -802,7 +818,7 @@ export class CallModel {
         if (call.agentExtension) agents.add(call.agentExtension);
         for (const leg of Object.values(call.legs)) {
           const callee = this.internalCallee(call, leg);
-          if (callee) agents.add(callee);
+          if (callee && !this.busyElsewhere(callee, call)) agents.add(callee);
         }
         for (const extension of agents) this.options.onEffect({ type: 'agent-activity', extension, activity: 'idle', at: call.endedAt });
         this.options.onEffect({ type: 'call-ended', call: record });
