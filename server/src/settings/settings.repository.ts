@@ -19,12 +19,15 @@ export interface SettingsRepository {
 }
 
 /**
- * Settings are read on every screen-pop, so they are cached for `cacheMs`; a change made through
- * this repository is visible at once, one made by another instance within `cacheMs`.
+ * Settings are read on every screen-pop, so they are kept in memory: a change made through this
+ * repository is visible at once. Once the copy is older than `cacheMs` it is still answered (a ring
+ * never waits for the database) while one read refreshes it, so a change made by another instance
+ * shows within `cacheMs` and a read.
  */
-export function createSettingsRepository(connection: Connection, { cacheMs = 5_000 } = {}): SettingsRepository {
+export function createSettingsRepository(connection: Connection, { cacheMs = 5_000, now = Date.now } = {}): SettingsRepository {
   const Settings = companySettingsModel(connection);
   let cached: { value: CompanySettings; at: number } | null = null;
+  let refreshing: Promise<CompanySettings> | null = null;
 
   async function load(): Promise<CompanySettings> {
     const doc = await Settings.findById(DOCUMENT_ID).lean<{ settings?: Partial<CompanySettings> }>();
@@ -41,11 +44,25 @@ export function createSettingsRepository(connection: Connection, { cacheMs = 5_0
 
   return {
     async get() {
-      const now = Date.now();
-      if (cached && now - cached.at < cacheMs) return cached.value;
-      const value = await load();
-      cached = { value, at: now };
-      return value;
+      const isFresh = cached !== null && now() - cached.at < cacheMs;
+      if (!isFresh && !refreshing) {
+        const started = now();
+        refreshing = load()
+          .then((value) => {
+            // An update made while this read was under way is newer than what it read.
+            if (!cached || cached.at <= started) cached = { value, at: started };
+            return cached.value;
+          })
+          .finally(() => {
+            refreshing = null;
+          });
+      }
+      if (cached) {
+        // A failed refresh keeps the copy; the next call tries again.
+        refreshing?.catch(() => undefined);
+        return cached.value;
+      }
+      return refreshing as Promise<CompanySettings>;
     },
     async update(change) {
       const current = await load();
@@ -55,7 +72,7 @@ export function createSettingsRepository(connection: Connection, { cacheMs = 5_0
         throw AppError.validation(fields.map(({ field, message }) => `${field}: ${message}`).join('; '), { fields });
       }
       await Settings.updateOne({ _id: DOCUMENT_ID }, { $set: { settings: next.data } }, { upsert: true });
-      cached = { value: next.data, at: Date.now() };
+      cached = { value: next.data, at: now() };
       return next.data;
     },
   };
