@@ -19,7 +19,9 @@ describe('company settings read by every screen-pop', () => {
     let now = 0;
     const thisInstance = createSettingsRepository(connection, { cacheMs: 5_000, now: () => now });
     const otherInstance = createSettingsRepository(connection, { cacheMs: 5_000, now: () => now });
+    expect(thisInstance.peek()).toBeNull();
     expect((await thisInstance.get()).defaultCountry).toBe('RU');
+    expect(thisInstance.peek()?.defaultCountry).toBe('RU');
 
     await otherInstance.update({ defaultCountry: 'PL' });
     // A change made here is seen at once; one made elsewhere only after the copy ages.
@@ -28,7 +30,7 @@ describe('company settings read by every screen-pop', () => {
 
     now += 6_000;
     // The old copy still answers at once while one read refreshes it…
-    expect((await thisInstance.get()).defaultCountry).toBe('RU');
+    expect(thisInstance.peek()?.defaultCountry).toBe('RU');
     // …and the next answer has the change.
     await expect.poll(async () => (await thisInstance.get()).defaultCountry).toBe('PL');
   });

@@ -1,4 +1,4 @@
-import { isE164, normalizePhone, type CallRecord, type CallRingingPayload, type Contact, type CountryCode, type Deal, type TimelineItem } from '@crm/shared';
+import { isE164, normalizePhone, type CallRecord, type CallRingingPayload, type CompanySettings, type Contact, type CountryCode, type Deal, type TimelineItem } from '@crm/shared';
 import type { Connection } from 'mongoose';
 import { createContactCalls } from '../contacts/contact-calls.js';
 import { createContactRepository } from '../contacts/contact.repository.js';
@@ -31,6 +31,8 @@ export interface ScreenPopService {
   lookUp(call: CallRecord): Promise<ClientLookup>;
   /** The `call:ringing` payload for a ring now: local-time facts are computed at this moment. */
   build(call: CallRecord, client: ClientLookup): Promise<CallRingingPayload>;
+  /** The same without waiting: null only before the company settings were first read. */
+  buildNow(call: CallRecord, client: ClientLookup): CallRingingPayload | null;
   /** Both in one step (a ring whose client was not read ahead). */
   forRinging(event: RingingEvent): Promise<CallRingingPayload>;
 }
@@ -91,14 +93,17 @@ export function createScreenPopService({ connection, clock, locate = defaultNumb
     return { clientPhone, contact: null, openDeal: null, lastInteractions: [], numberFacts: clientPhone ? await locate(clientPhone) : null };
   }
 
-  async function build(call: CallRecord, client: ClientLookup): Promise<CallRingingPayload> {
-    const config = await settings.get();
-    return buildScreenPop({ call, ...client, window: config.callingWindow, agentZone: config.companyTimeZone, now: clock.now() });
-  }
+  const payload = (call: CallRecord, client: ClientLookup, config: CompanySettings) =>
+    buildScreenPop({ call, ...client, window: config.callingWindow, agentZone: config.companyTimeZone, now: clock.now() });
+  const build = async (call: CallRecord, client: ClientLookup) => payload(call, client, await settings.get());
 
   return {
     lookUp,
     build,
+    buildNow(call, client) {
+      const config = settings.peek();
+      return config ? payload(call, client, config) : null;
+    },
     async forRinging({ call }) {
       return build(call, await lookUp(call));
     },

@@ -41,6 +41,9 @@ function setUp() {
       return { clientPhone: call.callerNumber, contact, openDeal: null, lastInteractions: [], numberFacts: null } satisfies ClientLookup;
     },
     async build(call, client) {
+      return this.buildNow(call, client) as CallRingingPayload;
+    },
+    buildNow(call, client) {
       return { call, contact: client.contact ? { ...client.contact, openDeal: null, lastInteractions: [] } : null, localTime: null };
     },
     async forRinging() {

@@ -38,6 +38,8 @@ interface Prepared {
   /** The card found, once the read settled (null: unknown number). */
   contactId: string | null;
   settled: boolean;
+  /** What the read found, once settled (a ring then pops without waiting for anything). */
+  client: ClientLookup | null;
   /** When the read settled (or started, while under way). */
   at: number;
   lookup: Promise<ClientLookup>;
@@ -70,10 +72,11 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
   const hasClient = (call: CallRecord) => call.active && call.endedAt === null && clientNumberOf(call) !== null && internalCallee(call) === null;
 
   const read = (call: CallRecord): Prepared => {
-    const entry: Prepared = { phone: clientNumberOf(call), linkedId: call.contactId, contactId: null, settled: false, at: now(), lookup: screenPop.lookUp(call) };
+    const entry: Prepared = { phone: clientNumberOf(call), linkedId: call.contactId, contactId: null, settled: false, client: null, at: now(), lookup: screenPop.lookUp(call) };
     entry.lookup.then(
       (client) => {
         entry.contactId = client.contact?.id ?? null;
+        entry.client = client;
         entry.settled = true;
         entry.at = now();
       },
@@ -112,7 +115,7 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
     const entry = readFor(call);
     let client: ClientLookup;
     try {
-      client = await entry.lookup;
+      client = entry.client ?? (await entry.lookup);
     } catch (error) {
       // The card could not be read: the agent still gets the call, without a card.
       log.error({ err: error, extension, callId: call.id }, 'screen-pop lookup failed');
@@ -120,7 +123,9 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
       return;
     }
     if (!isForAgent(call.id, extension)) return;
-    realtime.emitToAgent(extension, 'call:ringing', await screenPop.build(latest.get(call.id) ?? call, client));
+    // Read ahead: the pop leaves in the same turn as the ring event, before the rest of its AMI chunk.
+    const current = latest.get(call.id) ?? call;
+    realtime.emitToAgent(extension, 'call:ringing', screenPop.buildNow(current, client) ?? (await screenPop.build(current, client)));
     if (now() - entry.at <= REVALIDATE_AFTER_MS) return;
     // Shown at once; read again (once for all agents rung together) and pop again if it changed.
     entry.fresher ??= read(latest.get(call.id) ?? call);

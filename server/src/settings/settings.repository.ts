@@ -14,6 +14,8 @@ const DOCUMENT_ID = 'company';
 export interface SettingsRepository {
   /** The company settings, defaults filled in for anything never set. */
   get(): Promise<CompanySettings>;
+  /** The copy in memory, without waiting (null before the first read); an aged copy starts a refresh. */
+  peek(): CompanySettings | null;
   /** Applies a validated partial change; the whole result must still be valid. */
   update(change: UpdateCompanySettingsRequest): Promise<CompanySettings>;
 }
@@ -42,27 +44,35 @@ export function createSettingsRepository(connection: Connection, { cacheMs = 5_0
     return companySettingsSchema.parse(repaired);
   }
 
+  /** The copy in memory, refreshed by one read once aged; only the very first call waits for it. */
+  function read(): Promise<CompanySettings> {
+    const isFresh = cached !== null && now() - cached.at < cacheMs;
+    if (!isFresh && !refreshing) {
+      const started = now();
+      refreshing = load()
+        .then((value) => {
+          // An update made while this read was under way is newer than what it read.
+          if (!cached || cached.at <= started) cached = { value, at: started };
+          return cached.value;
+        })
+        .finally(() => {
+          refreshing = null;
+        });
+    }
+    if (cached) {
+      // A failed refresh keeps the copy; the next call tries again.
+      refreshing?.catch(() => undefined);
+      return Promise.resolve(cached.value);
+    }
+    return refreshing as Promise<CompanySettings>;
+  }
+
   return {
-    async get() {
-      const isFresh = cached !== null && now() - cached.at < cacheMs;
-      if (!isFresh && !refreshing) {
-        const started = now();
-        refreshing = load()
-          .then((value) => {
-            // An update made while this read was under way is newer than what it read.
-            if (!cached || cached.at <= started) cached = { value, at: started };
-            return cached.value;
-          })
-          .finally(() => {
-            refreshing = null;
-          });
-      }
-      if (cached) {
-        // A failed refresh keeps the copy; the next call tries again.
-        refreshing?.catch(() => undefined);
-        return cached.value;
-      }
-      return refreshing as Promise<CompanySettings>;
+    get: read,
+    peek() {
+      if (!cached) return null;
+      void read();
+      return cached.value;
     },
     async update(change) {
       const current = await load();
