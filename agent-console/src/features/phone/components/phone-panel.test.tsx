@@ -57,6 +57,21 @@ describe('softphone', () => {
     await waitFor(() => expect(actions).toEqual(['answer', 'hangup']));
   });
 
+  it('cancels the agent’s own call to a colleague with H while it still rings', async () => {
+    greet(true, () => ({ data: { ok: true } }));
+    const connection = server.nextConnection();
+    renderWithProviders(<AgentConsole user={user} socket={server.clientSocket()} />, { user });
+    const controls = await within(phonePanel()).findByRole('group', { name: 'Phone controls' });
+    const call = buildCall({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [], answeredAt: null });
+    (await connection).emit('call:ringing', { call, contact: null, localTime: null });
+    await waitFor(() => expect(within(controls).getByRole('button', { name: /Hang up/ }).hasAttribute('disabled')).toBe(false));
+    // Nothing rings on the caller's own phone.
+    expect(within(controls).getByRole('button', { name: /Answer/ }).hasAttribute('disabled')).toBe(true);
+
+    fireEvent.keyDown(document.body, { key: 'h' });
+    await waitFor(() => expect(actions).toEqual(['hangup']));
+  });
+
   it('says the phone itself must be used when the PBX refuses console control', async () => {
     greet(true, () => ({ error: { code: 'PHONE_CONTROL_UNAVAILABLE', message: 'Use your desk phone' } }));
     const connection = server.nextConnection();

@@ -21,7 +21,7 @@ class PhoneControlError extends Error {
 function Softphone({ current }: { current: CurrentCall | null }) {
   const { t } = useTranslation();
   const socket = useSocket();
-  // Hanging up also ends a click-to-dial that is still under way.
+  // Hanging up also ends a click-to-dial still under way, or a call to a colleague still ringing.
   const { isBusy: isDialing } = useDial();
   const control = useMutation({
     mutationFn: (action: PhoneAction) =>
@@ -34,7 +34,7 @@ function Softphone({ current }: { current: CurrentCall | null }) {
       }),
   });
   const isRinging = current?.phase === 'ringing';
-  const canHangUp = current?.phase === 'answered' || isDialing;
+  const canHangUp = current?.phase === 'answered' || current?.phase === 'calling' || isDialing;
   const run = (action: PhoneAction, isEnabled: boolean) => {
     if (isEnabled && !control.isPending) control.mutate(action);
   };
