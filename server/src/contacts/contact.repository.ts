@@ -38,6 +38,9 @@ export interface ContactRepository {
    * duplicate rule as insert. `customFields` in `options` sets or removes single custom values,
    * leaving the card's others alone. With `expectedUpdatedAt` the write happens only if the card
    * was not changed since (one atomic conditional update), else 409 CONTACT_EDITED_ELSEWHERE.
+   * Without it the write is still conditional on the card it was built on (`current`, or read here)
+   * and is built again on a fresh read when the card changed meanwhile, so the stored search keys
+   * always match the stored fields; every write leaves a strictly later `updatedAt`.
    */
   update(id: string, changes: Partial<ContactRecord>, options?: ContactUpdateOptions): Promise<Contact>;
   remove(id: string): Promise<boolean>;
@@ -51,9 +54,12 @@ export interface ContactUpdateOptions {
   customFields?: { set: Record<string, string | number>; unset: string[] };
   /** The card's `updatedAt` as the editor read it. */
   expectedUpdatedAt?: string | undefined;
-  /** The card as just read, to rebuild search keys without reading it again. */
+  /** The card as just read: the base of the write (search keys, version) without reading it again. */
   current?: Contact;
 }
+
+/** How often a version-less write is tried again on a fresh read before it gives up with a 409. */
+const MAX_WRITE_ATTEMPTS = 20;
 
 export const DUPLICATE_PHONE = 'DUPLICATE_PHONE';
 
@@ -64,6 +70,20 @@ export function contactEditedElsewhereError(current: Contact): AppError {
     message: `The card "${current.name}" was changed by someone else at ${current.updatedAt}; reload it and apply your change again`,
     details: { contact: current },
   });
+}
+
+/** The same version: `updatedAt` values compared as instants (any ISO spelling). */
+export function isSameVersion(a: string | Date, b: string | Date): boolean {
+  return new Date(a).getTime() === new Date(b).getTime();
+}
+
+/**
+ * The `updatedAt` a write made on top of version `base` stores: now, but always later than the base,
+ * so two writes in the same millisecond still leave different versions and a write conditional on
+ * the older one cannot match the newer card.
+ */
+function nextVersion(base: string): Date {
+  return new Date(Math.max(Date.now(), new Date(base).getTime() + 1));
 }
 
 const SEARCHED_FIELDS = ['name', 'company', 'email', 'phones'] as const;
@@ -261,28 +281,45 @@ export function createContactRepository(connection: Connection): ContactReposito
     },
     async update(id, changes, { customFields, expectedUpdatedAt, current } = {}) {
       if (!isValidObjectId(id)) throw AppError.notFound('Contact');
-      const $set: Record<string, unknown> = { ...changes };
-      if (SEARCHED_FIELDS.some((field) => changes[field] !== undefined)) {
-        const read = current ? null : await Contacts.findById(id).lean<StoredContact>();
-        const base = current ?? (read ? toContact(read) : null);
-        if (!base) throw AppError.notFound('Contact');
-        Object.assign($set, searchFields({ ...base, ...changes }));
-      }
-      for (const [key, value] of Object.entries(customFields?.set ?? {})) $set[`customFields.${key}`] = value;
+      const isKeyChange = SEARCHED_FIELDS.some((field) => changes[field] !== undefined);
       const $unset = Object.fromEntries((customFields?.unset ?? []).map((key) => [`customFields.${key}`, '']));
-      const update = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
-      const filter: Record<string, unknown> = { _id: id };
-      if (expectedUpdatedAt) filter.updatedAt = new Date(expectedUpdatedAt);
+      // Every write is conditional on the version of the card it was built on (`base`): the search
+      // keys are derived from the whole card, so a base changed meanwhile would leave keys that do
+      // not match the stored name or company; and each write gets a strictly later version. With
+      // `expectedUpdatedAt` a changed card is the caller's 409; without it the write is built again
+      // on a fresh read (the given fields still win: last write wins per field) until it lands.
+      let base: Contact | null = current && (!expectedUpdatedAt || isSameVersion(current.updatedAt, expectedUpdatedAt)) ? current : null;
+      const readCard = async () => {
+        const doc = await Contacts.findById(id).lean<StoredContact>();
+        return doc ? toContact(doc) : null;
+      };
       const run = async () => {
-        const doc = await Contacts.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<StoredContact>();
-        if (doc) {
-          const contact = toContact(doc);
-          changeFeed.notify({ contactId: contact.id, phones: contact.phones });
-          return contact;
+        for (let attempt = 1; ; attempt += 1) {
+          if (!base) {
+            base = await readCard();
+            if (!base) throw AppError.notFound('Contact');
+            if (expectedUpdatedAt && !isSameVersion(base.updatedAt, expectedUpdatedAt)) throw contactEditedElsewhereError(base);
+          }
+          const $set: Record<string, unknown> = { ...changes };
+          if (isKeyChange) Object.assign($set, searchFields({ ...base, ...changes }));
+          for (const [key, value] of Object.entries(customFields?.set ?? {})) $set[`customFields.${key}`] = value;
+          $set.updatedAt = nextVersion(base.updatedAt);
+          const update = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+          // The version is set above (strictly later than the base's), not stamped by mongoose.
+          const doc = await Contacts.findOneAndUpdate({ _id: id, updatedAt: new Date(base.updatedAt) }, update, {
+            returnDocument: 'after',
+            timestamps: false,
+          }).lean<StoredContact>();
+          if (doc) {
+            const contact = toContact(doc);
+            changeFeed.notify({ contactId: contact.id, phones: contact.phones });
+            return contact;
+          }
+          const now = await readCard();
+          if (!now) throw AppError.notFound('Contact');
+          if (expectedUpdatedAt || attempt >= MAX_WRITE_ATTEMPTS) throw contactEditedElsewhereError(now);
+          base = now;
         }
-        const now = await Contacts.findById(id).lean<StoredContact>();
-        if (!now) throw AppError.notFound('Contact');
-        throw contactEditedElsewhereError(toContact(now));
       };
       if (changes.phones) return write(changes.phones, id, run);
       await ready();
