@@ -135,6 +135,8 @@ export const CONTACT_EDITED_ELSEWHERE = 'CONTACT_EDITED_ELSEWHERE';
 /** `details` of a 409 CONTACT_EDITED_ELSEWHERE: the card as it is now. */
 export interface ContactEditedElsewhereDetails {
   contact: Contact;
+  /** A refused merge: which card changed, the one kept (`target`, in the URL) or the one merged in (`source`). */
+  mergeCard?: 'target' | 'source';
 }
 
 export const listContactsQuerySchema = z.object({
@@ -199,9 +201,19 @@ export interface TimelineResponse {
   items: TimelineItem[];
 }
 
+/**
+ * `POST /api/contacts/:id/merge`. Optimistic concurrency as for edits: send the `updatedAt` of both
+ * cards as the user saw them (the kept card's may come as `If-Match` instead); a card changed since
+ * is refused with `409 CONTACT_EDITED_ELSEWHERE`, `details.mergeCard` naming which one. Without them
+ * the merge still never overwrites a change made while it runs (it is refused the same way).
+ */
 export const mergeContactsSchema = z.object({
   /** The card merged into the one in the URL and then removed. */
   sourceId: objectId,
+  /** `updatedAt` of the card in the URL (the one kept) as the user saw it. */
+  expectedUpdatedAt: z.iso.datetime({ offset: true }).optional(),
+  /** `updatedAt` of the source card as the user saw it. */
+  sourceExpectedUpdatedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type MergeContactsRequest = z.infer<typeof mergeContactsSchema>;
 

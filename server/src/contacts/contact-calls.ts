@@ -1,5 +1,6 @@
 import { CALL_DIRECTIONS, CALL_RESULTS, type CallRecord } from '@crm/shared';
 import { Types, type Connection } from 'mongoose';
+import { contactChangesOf } from './contact-changes.js';
 
 /**
  * Read-side view of the `calls` collection (written by the calls domain) for one contact: the
@@ -49,11 +50,22 @@ export function callRecordFromDocument(doc: Record<string, unknown>): CallRecord
   };
 }
 
+/** What a merge re-pointed, per collection, by the stored type of `contactId`: enough to put it back. */
+export interface MovedCalls {
+  fromId: string;
+  toId: string;
+  /** Calls moved (the merge report's count). */
+  calls: number;
+  moved: Array<{ collection: string; asText: unknown[]; asObject: unknown[] }>;
+}
+
 export interface ContactCalls {
   /** Newest first. */
   forContact(contactId: string, options: { before?: Date; limit: number }): Promise<CallRecord[]>;
-  /** Re-points calls (and other per-contact records) from one card to another. */
-  moveToContact(fromId: string, toId: string): Promise<number>;
+  /** Re-points calls (and other per-contact records) from one card to another; all or nothing. */
+  moveToContact(fromId: string, toId: string): Promise<MovedCalls>;
+  /** Puts back what `moveToContact` moved (a failed merge), and only that. */
+  moveBack(moved: MovedCalls): Promise<void>;
 }
 
 /** Collections of other domains that reference a card by `contactId` and follow it on merge. */
@@ -61,8 +73,17 @@ const FOLLOWING_COLLECTIONS = ['tasks'] as const;
 
 const indexed = new WeakSet<Connection>();
 
+/** These records (ids of any stored type) while they still point at `contactId`. */
+const idsOn = (ids: unknown[], contactId: unknown): Record<string, unknown> => ({ _id: { $in: ids }, contactId });
+
 export function createContactCalls(connection: Connection): ContactCalls {
   const calls = () => connection.collection('calls');
+  const changeFeed = contactChangesOf(connection);
+  /** Both cards' last interactions changed (what a screen-pop read ahead shows). */
+  const notifyBoth = (fromId: string, toId: string) => {
+    changeFeed.notify({ contactId: fromId });
+    changeFeed.notify({ contactId: toId });
+  };
   /**
    * A card's calls are read on every pop and timeline, so they need `{ contactId, startedAt }`.
    * Created here with MongoDB's default name, so the same declaration in the calls model is a no-op.
@@ -74,6 +95,18 @@ export function createContactCalls(connection: Connection): ContactCalls {
       .createIndex({ contactId: 1, startedAt: -1 })
       .catch(() => indexed.delete(connection));
   };
+  async function moveBack({ fromId, toId, moved }: MovedCalls): Promise<void> {
+    const [fromText, fromObject] = contactIdForms(fromId);
+    const [toText, toObject] = contactIdForms(toId);
+    for (const { collection: name, asText, asObject } of moved) {
+      const collection = connection.collection(name);
+      if (asText.length > 0) await collection.updateMany(idsOn(asText, toText), { $set: { contactId: fromText } });
+      if (asObject.length > 0) {
+        await collection.updateMany(idsOn(asObject, toObject ?? toText), { $set: { contactId: fromObject ?? fromText } });
+      }
+    }
+    notifyBoth(fromId, toId);
+  }
   return {
     async forContact(contactId, { before, limit }) {
       ensureIndex();
@@ -83,17 +116,34 @@ export function createContactCalls(connection: Connection): ContactCalls {
       return docs.map((doc) => callRecordFromDocument(doc as Record<string, unknown>));
     },
     async moveToContact(fromId, toId) {
-      // Keep the id's stored type: a string stays a string, an ObjectId stays an ObjectId.
+      // Keep the id's stored type: a string stays a string, an ObjectId stays an ObjectId. The ids
+      // are read first so that exactly what moved can be moved back if the merge fails later.
       const [fromText, fromObject] = contactIdForms(fromId);
       const [toText, toObject] = contactIdForms(toId);
-      let moved = 0;
-      for (const name of ['calls', ...FOLLOWING_COLLECTIONS]) {
-        const collection = connection.collection(name);
-        const asText = await collection.updateMany({ contactId: fromText }, { $set: { contactId: toText } });
-        const asObject = fromObject ? await collection.updateMany({ contactId: fromObject }, { $set: { contactId: toObject ?? toText } }) : null;
-        if (name === 'calls') moved = asText.modifiedCount + (asObject?.modifiedCount ?? 0);
+      const receipt: MovedCalls = { fromId, toId, calls: 0, moved: [] };
+      try {
+        for (const name of ['calls', ...FOLLOWING_COLLECTIONS]) {
+          const collection = connection.collection(name);
+          const idsWith = async (contactId: unknown) =>
+            (await collection.find({ contactId }, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id as unknown);
+          const asText = await idsWith(fromText);
+          const asObject = fromObject ? await idsWith(fromObject) : [];
+          // Noted before the writes: moving back a record that did not move matches nothing.
+          receipt.moved.push({ collection: name, asText, asObject });
+          if (name === 'calls') receipt.calls = asText.length + asObject.length;
+          if (asText.length > 0) await collection.updateMany(idsOn(asText, fromText), { $set: { contactId: toText } });
+          if (asObject.length > 0) {
+            await collection.updateMany(idsOn(asObject, fromObject), { $set: { contactId: toObject ?? toText } });
+          }
+        }
+      } catch (error) {
+        // All or nothing: a failure part way puts back what this call already moved.
+        await moveBack(receipt).catch(() => undefined);
+        throw error;
       }
-      return moved;
+      notifyBoth(fromId, toId);
+      return receipt;
     },
+    moveBack,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeContactRecords } from './contact-merge.js';
+import { mergeContactRecords, unmergeChanges } from './contact-merge.js';
 import type { ContactRecord } from './contact.repository.js';
 
 const card = (overrides: Partial<ContactRecord>): ContactRecord => ({
@@ -68,5 +68,20 @@ describe('merging two cards', () => {
 
   it('prefers a zone typed by hand', () => {
     expect(merged.timeZone.source).toBe('manual');
+  });
+});
+
+describe('undoing a merge whose later step failed', () => {
+  const kept = card({ phones: ['+73432001122'], company: null, tags: ['steel'], segment: 'B' });
+  const other = card({ phones: ['+79120000000'], company: 'Other Co', tags: ['vip'], segment: 'A' });
+  const merged = mergeContactRecords(kept, other);
+
+  it('puts back every field the merge changed and takes the merged-in numbers off', () => {
+    expect(unmergeChanges(kept, merged, merged)).toEqual({ company: null, phones: ['+73432001122'], tags: ['steel'], segment: 'B' });
+  });
+
+  it('keeps what a colleague changed after the merge wrote the card', () => {
+    const now = { ...merged, company: 'Typed meanwhile', city: 'Perm', phones: [...merged.phones, '+73432009999'] };
+    expect(unmergeChanges(kept, merged, now)).toEqual({ phones: ['+73432001122', '+73432009999'], tags: ['steel'], segment: 'B' });
   });
 });

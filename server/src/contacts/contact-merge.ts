@@ -30,6 +30,23 @@ export function mergeContactRecords(kept: ContactRecord, other: ContactRecord): 
   };
 }
 
+/**
+ * Undoing a merge's write to the kept card when a later step failed: `before` is the kept card as
+ * the merge read it, `merged` what the merge wrote, `now` the card as it is now. Each field the
+ * merge changed goes back, unless someone changed that field since (their value stays); the numbers
+ * the merge brought leave the card in every case (the source card gets them back). No I/O.
+ */
+export function unmergeChanges(before: ContactRecord, merged: ContactRecord, now: ContactRecord): Partial<ContactRecord> {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const back: Record<string, unknown> = {};
+  for (const key of Object.keys(merged) as Array<keyof ContactRecord>) {
+    if (same(before[key], merged[key])) continue;
+    if (key === 'phones') back.phones = now.phones.filter((phone) => before.phones.includes(phone) || !merged.phones.includes(phone));
+    else if (same(now[key], merged[key])) back[key] = before[key];
+  }
+  return back as Partial<ContactRecord>;
+}
+
 /** A is the most valuable segment; the better of the two is kept. */
 function bestSegment(a: ContactRecord['segment'], b: ContactRecord['segment']): ContactRecord['segment'] {
   if (a === null) return b;

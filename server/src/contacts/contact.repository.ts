@@ -1,4 +1,11 @@
-import { CONTACT_EDITED_ELSEWHERE, formatPhone, type Contact, type ContactNote, type ContactRef } from '@crm/shared';
+import {
+  CONTACT_EDITED_ELSEWHERE,
+  formatPhone,
+  type Contact,
+  type ContactEditedElsewhereDetails,
+  type ContactNote,
+  type ContactRef,
+} from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
 import { AppError } from '../http/app-error.js';
 import { contactChangesOf } from './contact-changes.js';
@@ -43,11 +50,20 @@ export interface ContactRepository {
    * always match the stored fields; every write leaves a strictly later `updatedAt`.
    */
   update(id: string, changes: Partial<ContactRecord>, options?: ContactUpdateOptions): Promise<Contact>;
-  remove(id: string): Promise<boolean>;
+  /** With `expectedUpdatedAt`, removes the card only if it was not changed since (false otherwise). */
+  remove(id: string, options?: { expectedUpdatedAt?: string }): Promise<boolean>;
+  /**
+   * Puts a removed card back as it was: same id, fields, `createdAt` and `updatedAt` (undoing a
+   * failed merge, so a client still holding that version can edit it). Same duplicate rule as insert.
+   */
+  restore(contact: Contact): Promise<Contact>;
   addNote(note: { contactId: string; text: string; authorId: string | null; authorName: string | null; createdAt: Date }): Promise<ContactNote>;
   listNotes(contactId: string, options: { before?: Date; limit: number }): Promise<ContactNote[]>;
-  /** Re-points notes of one card to another (merge). */
-  moveNotes(fromId: string, toId: string): Promise<number>;
+  /**
+   * Re-points notes of one card to another (merge): all of them, or only `ids` (moving back what a
+   * failed merge moved). Returns the ids of the notes moved.
+   */
+  moveNotes(fromId: string, toId: string, options?: { ids?: readonly string[] }): Promise<string[]>;
 }
 
 export interface ContactUpdateOptions {
@@ -63,13 +79,16 @@ const MAX_WRITE_ATTEMPTS = 20;
 
 export const DUPLICATE_PHONE = 'DUPLICATE_PHONE';
 
-/** 409: the card changed after the editor read it; `details.contact` is the card as it is now. */
-export function contactEditedElsewhereError(current: Contact): AppError {
-  return new AppError(CONTACT_EDITED_ELSEWHERE, {
-    status: 409,
-    message: `The card "${current.name}" was changed by someone else at ${current.updatedAt}; reload it and apply your change again`,
-    details: { contact: current },
-  });
+/**
+ * 409: the card changed after the editor read it; `details.contact` is the card as it is now (and,
+ * for a merge, `details.mergeCard` says which of the two cards it is).
+ */
+export function contactEditedElsewhereError(current: Contact, mergeCard?: ContactEditedElsewhereDetails['mergeCard']): AppError {
+  const details: ContactEditedElsewhereDetails = { contact: current, ...(mergeCard ? { mergeCard } : {}) };
+  const message = mergeCard
+    ? `The ${mergeCard === 'source' ? 'card to merge in' : 'card to keep'} "${current.name}" was changed by someone else at ${current.updatedAt}; check both cards and merge again`
+    : `The card "${current.name}" was changed by someone else at ${current.updatedAt}; reload it and apply your change again`;
+  return new AppError(CONTACT_EDITED_ELSEWHERE, { status: 409, message, details });
 }
 
 /** The same version: `updatedAt` values compared as instants (any ISO spelling). */
@@ -325,11 +344,24 @@ export function createContactRepository(connection: Connection): ContactReposito
       await ready();
       return run();
     },
-    async remove(id) {
+    async remove(id, { expectedUpdatedAt } = {}) {
       if (!isValidObjectId(id)) return false;
-      const result = await Contacts.deleteOne({ _id: id });
+      const filter: Record<string, unknown> = { _id: id };
+      if (expectedUpdatedAt) filter.updatedAt = new Date(expectedUpdatedAt);
+      const result = await Contacts.deleteOne(filter);
       if (result.deletedCount > 0) changeFeed.notify({ contactId: id });
       return result.deletedCount > 0;
+    },
+    async restore(contact) {
+      const { id, createdAt, updatedAt, ...record } = contact;
+      return write(record.phones, null, async () => {
+        const doc = new Contacts({ ...stored(record), _id: id, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) });
+        // Its own timestamps, not now: the card is back as the version its readers hold.
+        await doc.save({ timestamps: false });
+        const restored = toContact(doc.toObject());
+        changeFeed.notify({ contactId: restored.id, phones: restored.phones });
+        return restored;
+      });
     },
     async addNote(note) {
       const doc = await Notes.create(note);
@@ -342,11 +374,22 @@ export function createContactRepository(connection: Connection): ContactReposito
       const docs = await Notes.find(filter).sort({ createdAt: -1 }).limit(limit).lean<ContactNoteDocument[]>();
       return docs.map(toNote);
     },
-    async moveNotes(fromId, toId) {
-      const result = await Notes.updateMany({ contactId: fromId }, { $set: { contactId: toId } });
+    async moveNotes(fromId, toId, { ids } = {}) {
+      // The ids first, so that what moved can be named (and moved back) exactly.
+      const moving = ids
+        ? [...ids]
+        : (await Notes.find({ contactId: fromId }, { _id: 1 }).lean<{ _id: unknown }[]>()).map((doc) => String(doc._id));
+      if (moving.length === 0) return [];
+      try {
+        await Notes.updateMany({ _id: { $in: moving }, contactId: fromId }, { $set: { contactId: toId } });
+      } catch (error) {
+        // All or nothing: notes that did move before the failure go back.
+        await Notes.updateMany({ _id: { $in: moving }, contactId: toId }, { $set: { contactId: fromId } }).catch(() => undefined);
+        throw error;
+      }
       changeFeed.notify({ contactId: fromId });
       changeFeed.notify({ contactId: toId });
-      return result.modifiedCount;
+      return moving;
     },
   };
 }

