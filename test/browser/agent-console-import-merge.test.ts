@@ -110,7 +110,7 @@ describe('agent console: CSV import and card merge in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('merges a duplicate card into the kept one: phones united, notes moved, the duplicate gone', async () => {
+  it('merges a duplicate card into the kept one (refusing once when a colleague changed it meanwhile): phones united, notes moved, the duplicate gone', async () => {
     const kept = await api<{ contact: Contact }>('/api/contacts', {
       method: 'POST',
       body: { name: 'Fyodor Dostoevsky', company: 'Brothers K', phones: ['+7 343 200-88-11'] },
@@ -140,7 +140,18 @@ describe('agent console: CSV import and card merge in a real browser', () => {
     // The kept card never offers to merge with itself.
     expect(await panel.getByRole('radio', { name: /Fyodor Dostoevsky/ }).count()).toBe(0);
 
-    await panel.getByRole('button', { name: 'Объединить «F. Dostoevsky» с «Fyodor Dostoevsky»' }).click();
+    // A colleague edits the duplicate while the supervisor looks at the preview: the merge is refused
+    // rather than losing that edit, and the preview shows the card as it is now.
+    const edited = await api(`/api/contacts/${duplicate.body.contact.id}`, { method: 'PATCH', body: { company: 'Epokha' } });
+    expect(edited.status).toBe(200);
+    const confirm = panel.getByRole('button', { name: 'Объединить «F. Dostoevsky» с «Fyodor Dostoevsky»' });
+    await confirm.click();
+    const refused = panel.getByRole('alert');
+    await expect.poll(() => refused.textContent(), UNTIL_SEEN).toContain('Карточку «F. Dostoevsky» изменил кто-то другой');
+    expect(await panel.textContent()).toContain('Объединяется и удаляется: F. Dostoevsky · Epokha · +7 916 200 88 12');
+    expect((await api(`/api/contacts/${duplicate.body.contact.id}`)).status).toBe(200);
+
+    await confirm.click();
     const done = panel.getByRole('status');
     await expect
       .poll(() => done.textContent(), UNTIL_SEEN)

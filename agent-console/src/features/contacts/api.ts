@@ -47,9 +47,15 @@ export const getTimeline = (id: string, { before, signal }: { before?: string | 
 export const addNote = (id: string, text: string) =>
   api.post<{ item: TimelineItem }>(`/api/contacts/${id}/notes`, { text }).then(({ item }) => item);
 
-/** Merges `sourceId` into `targetId`; the source card is removed. */
-export const mergeContacts = (targetId: string, sourceId: string) =>
-  api.post<MergeContactsResponse>(`/api/contacts/${targetId}/merge`, { sourceId });
+/**
+ * Merges `sourceId` into `targetId`; the source card is removed. `versions`: both cards' `updatedAt`
+ * as the user saw them, so a card changed since is refused (409 CONTACT_EDITED_ELSEWHERE, `mergeCard` says which).
+ */
+export const mergeContacts = (
+  targetId: string,
+  sourceId: string,
+  versions: { expectedUpdatedAt?: string; sourceExpectedUpdatedAt?: string } = {},
+) => api.post<MergeContactsResponse>(`/api/contacts/${targetId}/merge`, { sourceId, ...versions });
 
 export const importContacts = (request: { csv: string; dryRun: boolean; onDuplicate: DuplicatePolicy }) =>
   api.post<{ report: ImportContactsReport }>('/api/contacts/import', request).then(({ report }) => report);

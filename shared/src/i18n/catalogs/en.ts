@@ -272,6 +272,7 @@ export const en = {
       remove: 'Merge in and remove: {{card}}',
       confirm: 'Merge {{source}} into {{target}}',
       done: 'Merged into {{name}}. Moved: calls {{calls}}, notes {{notes}}, deals {{deals}}.',
+      changed: 'Someone else changed the card {{name}} at {{time}}, after it was shown here. Nothing was merged: check the card as it is now and merge again.',
     },
     status: {
       label: 'Your status',

@@ -269,6 +269,7 @@ export const pl: Messages = {
       remove: 'Scalana i usuwana: {{card}}',
       confirm: 'Scal „{{source}}” z „{{target}}”',
       done: 'Scalono w „{{name}}”: przeniesiono połączeń {{calls}}, notatek {{notes}}, transakcji {{deals}}.',
+      changed: 'Ktoś inny zmienił kartę „{{name}}” o {{time}}, już po jej wyświetleniu tutaj. Nic nie zostało scalone: sprawdź kartę w obecnej postaci i scal ponownie.',
     },
     status: {
       label: 'Twój status',

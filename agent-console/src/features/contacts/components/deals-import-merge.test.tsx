@@ -153,7 +153,46 @@ describe('deals, CSV import and merge on the contact card', () => {
     fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
 
     expect(await within(panel()).findByText('Merged into Ivan Petrov. Moved: calls 3, notes 1, deals 0.')).toBeTruthy();
-    expect(api.requests).toContainEqual({ method: 'POST', path: `/api/contacts/${IVAN.id}/merge`, body: { sourceId: DUPLICATE.id } });
+    expect(api.requests).toContainEqual({
+      method: 'POST',
+      path: `/api/contacts/${IVAN.id}/merge`,
+      body: { sourceId: DUPLICATE.id, expectedUpdatedAt: IVAN.updatedAt, sourceExpectedUpdatedAt: DUPLICATE.updatedAt },
+    });
+  });
+
+  it('shows the card a colleague changed after the merge was previewed, and merges that version when asked again', async () => {
+    const changed = { ...DUPLICATE, company: 'Petrov Trading', updatedAt: '2026-03-02T09:30:00.000Z' };
+    const api = renderConsole([
+      {
+        method: 'POST',
+        path: `/api/contacts/${IVAN.id}/merge`,
+        status: 409,
+        body: {
+          error: {
+            code: 'CONTACT_EDITED_ELSEWHERE',
+            message: 'The card to merge in "I. Petrov" was changed by someone else',
+            details: { contact: changed, mergeCard: 'source' },
+          },
+        },
+      },
+    ], supervisor);
+    await openIvan();
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
+    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
+    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
+    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
+
+    expect((await within(panel()).findByRole('alert')).textContent).toMatch(/^Someone else changed the card I\. Petrov at .+ Nothing was merged/);
+    // The preview now shows the card as it is, and merging again sends that version.
+    expect(within(panel()).getByText(/Merge in and remove: I\. Petrov · Petrov Trading/)).toBeTruthy();
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
+    await waitFor(() => expect(api.requests.filter((request) => request.path === `/api/contacts/${IVAN.id}/merge`)).toHaveLength(2));
+    expect(api.requests.filter((request) => request.path === `/api/contacts/${IVAN.id}/merge`).at(-1)?.body).toEqual({
+      sourceId: DUPLICATE.id,
+      expectedUpdatedAt: IVAN.updatedAt,
+      sourceExpectedUpdatedAt: changed.updatedAt,
+    });
   });
 
   it('offers an agent neither CSV import nor merge, which the server would refuse', async () => {
