@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
@@ -248,6 +249,8 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   const stopLoad = pbx.startLoad(RATE);
   // Phases take turns in rounds, so a pause of the store or the process (a compaction, a GC) is
   // spread over all of them instead of deciding one phase's p99.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const samplesOf = { relay: [] as number[], pop: [] as number[], 'pop-at-ring': [] as number[] };
   let withCard = 0;
   for (let round = 1; round <= ROUNDS; round += 1) {
@@ -263,6 +266,7 @@ async function measure(connection: mongoose.Connection): Promise<void> {
       if (name === 'pop') withCard += popsWithCard;
     }
   }
+  loopDelay.disable();
   const [relay, pop, atRing] = [samplesOf.relay, samplesOf.pop, samplesOf['pop-at-ring']].map((times) => times.sort((a, b) => a - b)) as [number[], number[], number[]];
   stopLoad();
   stopWiring();
@@ -294,6 +298,9 @@ async function measure(connection: mongoose.Connection): Promise<void> {
     `p50 ${(quantile(times, 0.5) / quantile(relay, 0.5)).toFixed(2)}× p99 ${(quantile(times, 0.99) / quantile(relay, 0.99)).toFixed(2)}× the relay`;
   console.log(`contacts in store: ${CONTACTS.toLocaleString('en')} (+ demo), inserted in ${insertSeconds.toFixed(1)} s; store settled ${settleSeconds.toFixed(0)} s later`);
   console.log(`load: ${RATE} inbound calls/s into ${AGENTS} simulated agents, ${SECONDS} s per phase; AgentCalled ~0.5 s after the call appears`);
+  console.log(
+    `event-loop delay of the process (telephony, pop, Socket.IO server and client): p50 ${ms(loopDelay.percentile(50) / 1e6)} p99 ${ms(loopDelay.percentile(99) / 1e6)} max ${ms(loopDelay.max / 1e6)}`,
+  );
   console.log(line('bare relay   AgentCalled → call:ringing', relay));
   console.log(`${line('screen-pop   AgentCalled → call:ringing', pop)} (${withCard} with a card)`);
   console.log(`  ratio screen-pop / relay: ${ratio(pop)} (target p99 ≤ 2×)`);
