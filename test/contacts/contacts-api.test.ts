@@ -32,14 +32,14 @@ describe('contact cards over HTTP', () => {
   }
   const create = (who: LoggedIn, card: Record<string, unknown>) => call<{ contact: Contact } & ErrorBody>(who, 'POST', '/api/contacts', card);
 
-  it('saves a card with the number in E.164 and the zone inferred from it', async () => {
+  it('saves a card with the number in E.164, the region in the company’s language and the zone inferred from it', async () => {
     const { status, body } = await create(agent, { name: 'Ivan Petrov', company: 'Ural Steel', phones: ['8 343 200-11-22'], segment: 'A', vip: true });
     expect(status).toBe(201);
     expect(body.contact).toMatchObject({
       name: 'Ivan Petrov',
       phones: ['+73432001122'],
       country: 'RU',
-      region: 'Ekaterinburg',
+      region: 'Свердловская обл',
       ownerId: agent.user.id,
       timeZone: { zone: 'Asia/Yekaterinburg', source: 'number', candidates: ['Asia/Yekaterinburg'] },
     });

@@ -40,7 +40,7 @@ import {
   type ContactRecord,
   type ContactRepository,
 } from './contact.repository.js';
-import { defaultNumberLocator, type NumberLocator } from './timezone-inference.js';
+import { defaultNumberLocator, recordedRegion, type NumberLocator } from './timezone-inference.js';
 
 export interface ContactsServiceDeps {
   connection: Connection;
@@ -153,9 +153,10 @@ export function createContactsService({
     const main = phones[0];
     const location = main ? await locate(main) : null;
     const country = location?.country ?? null;
+    const { defaultCountry } = await settings.get();
     return {
       country,
-      region: location?.region ?? null,
+      region: location ? recordedRegion(location, defaultCountry) : null,
       timeZone: manual ?? zoneFromAddress(city, country) ?? location?.timeZone ?? { zone: null, source: 'none' as const, candidates: [] },
     };
   }

