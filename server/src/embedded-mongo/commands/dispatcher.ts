@@ -40,12 +40,38 @@ export function runCommand(command: Doc, context: CommandContext): Doc | Promise
     if (!(error instanceof MongoCommandError)) context.logger.debug({ err: error, command: name }, 'command failed');
     return toErrorReply(error);
   };
+  const started = performance.now();
   try {
     const reply = handler(command, context);
-    return reply instanceof Promise ? reply.catch(failed) : reply;
+    const busy = performance.now() - started;
+    if (reply instanceof Promise) {
+      return reply.catch(failed).finally(() => reportSlow(command, name, busy, performance.now() - started, context));
+    }
+    reportSlow(command, name, busy, busy, context);
+    return reply;
   } catch (error) {
     return failed(error);
   }
+}
+
+/** As MongoDB's `slowms`: a command over this is logged (here it also holds every other client up). */
+const SLOW_COMMAND_MS = 100;
+
+/** Logs a slow command: what it was and on which collection (no values), how long it kept the store busy. */
+function reportSlow(command: Doc, name: string, busyMs: number, totalMs: number, context: CommandContext): void {
+  if (totalMs < SLOW_COMMAND_MS) return;
+  const target = command[name];
+  const filter = (command.filter ?? command.query ?? (Array.isArray(command.updates) ? (command.updates[0] as Doc | undefined)?.q : undefined)) as Doc | undefined;
+  context.logger.warn(
+    {
+      command: name,
+      ns: typeof target === 'string' ? `${String(command.$db ?? '')}.${target}` : undefined,
+      filterFields: filter && typeof filter === 'object' ? Object.keys(filter) : undefined,
+      busyMs: Math.round(busyMs),
+      ms: Math.round(totalMs),
+    },
+    'slow command',
+  );
 }
 
 /** Whether the client asked to wait until the write is on disk (`j: true`, or `fsync`). */

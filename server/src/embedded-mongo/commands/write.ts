@@ -13,7 +13,7 @@ import type { StoredRecord } from '../storage/secondary-index.js';
 import { MAX_BSON_OBJECT_SIZE } from './admin.js';
 import { compileProjection } from '../query/projection.js';
 import { collectionName, findCollection, optionalDoc, requireArray, type CommandContext, type CommandHandler } from './context.js';
-import { TimeSlices } from './time-slices.js';
+import { TimeSlices } from '../time-slices.js';
 
 interface WriteError {
   index: number;

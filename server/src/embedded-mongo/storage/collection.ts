@@ -53,6 +53,36 @@ export function formatKeyValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * A snapshot being written while clients keep writing: the records that existed when it was
+ * taken (record id below `ridLimit`) and are not written yet keep their content as of then, so the
+ * writer can copy them out over many turns of the event loop instead of all at once.
+ */
+export class SnapshotGuard {
+  /** Content as of the capture of records changed or removed since, before the writer got to them. */
+  readonly preserved = new Map<StoredRecord, { source: Doc | Buffer; offset: number }>();
+
+  constructor(
+    readonly ridLimit: number,
+    /** Marks the records this snapshot wrote (their `snapshotEpoch`). */
+    readonly epoch: number,
+  ) {}
+
+  /** Whether `rec` belongs to the snapshot and is not written yet. */
+  isPending(rec: StoredRecord): boolean {
+    return rec.rid < this.ridLimit && rec.snapshotEpoch !== this.epoch;
+  }
+
+  /** Called before `rec` changes or is removed: keeps its content as of the capture, once. */
+  beforeChange(rec: StoredRecord): void {
+    if (!this.isPending(rec) || this.preserved.has(rec)) return;
+    const sources: Array<Doc | Buffer> = [];
+    const offsets: number[] = [];
+    rec.captureInto(sources, offsets);
+    this.preserved.set(rec, { source: sources[0] as Doc | Buffer, offset: offsets[0] as number });
+  }
+}
+
 export interface CollectionInfo {
   uuid: unknown;
   options: Doc;
@@ -62,6 +92,8 @@ export class Collection {
   /** Records by `_id` key. Iteration order is insertion order, which is also record-id order. */
   readonly byId = new Map<string, StoredRecord>();
   readonly indexes = new Map<string, SecondaryIndex>();
+  /** Set while a snapshot of this collection is being written. */
+  snapshotGuard: SnapshotGuard | null = null;
   private nextRid = 1;
 
   constructor(
@@ -95,9 +127,15 @@ export class Collection {
     return rec;
   }
 
+  /** The record id the next insert gets: every record below it exists already. */
+  get ridLimit(): number {
+    return this.nextRid;
+  }
+
   /** Swaps in a new version of a stored document; `_id` must not change. */
   replace(rec: StoredRecord, doc: Doc): void {
     const newKeys = this.checkIndexes(doc, rec.rid);
+    this.snapshotGuard?.beforeChange(rec);
     let i = 0;
     for (const index of this.indexes.values()) {
       index.remove(rec, index.keysFor(rec.doc));
@@ -107,6 +145,7 @@ export class Collection {
   }
 
   remove(rec: StoredRecord): void {
+    this.snapshotGuard?.beforeChange(rec);
     const doc = rec.doc;
     for (const index of this.indexes.values()) index.remove(rec, index.keysFor(doc));
     this.byId.delete(idKeyOf(doc._id));

@@ -85,6 +85,34 @@ describe('snapshot index order', () => {
     expect(entriesOf(loaded.getCollection('crm', 'contacts') as Collection, 'search_keys')).toEqual(before);
   });
 
+  it('holds every document as of the capture while updates and removals land before the writer copies them', async () => {
+    const { store, contacts } = contactsStore();
+    const docsAsCaptured = () => [...contacts.byId.values()].map((rec) => structuredClone(rec.doc));
+    const expected = docsAsCaptured();
+    const expectedIndex = entriesOf(contacts, 'company_name');
+    const captures = captureStore(store);
+    const file = snapshotFile();
+    const writing = writeSnapshot(file, captures);
+    // Clients keep writing while the snapshot is written: nothing of this may reach it.
+    for (let i = 1; i < 400; i += 6) {
+      const rec = contacts.getById(i);
+      if (rec) store.replace(contacts, rec, { ...rec.doc, name: 'Changed later', company: 'Later Ltd', phones: [`+7999${i}`] });
+    }
+    for (let i = 2; i < 400; i += 8) {
+      const rec = contacts.getById(i);
+      if (rec) store.remove(contacts, rec);
+    }
+    store.insert(contacts, { _id: 'inserted later', phones: ['+70000000001'] });
+    await writing;
+    expect(contacts.snapshotGuard).toBeNull();
+
+    const loaded = new Store();
+    expect(loadSnapshot(file, loaded).indexesSorted).toBe(0);
+    const restored = loaded.getCollection('crm', 'contacts') as Collection;
+    expect([...restored.byId.values()].map((rec) => rec.doc)).toEqual(expected);
+    expect(entriesOf(restored, 'company_name')).toEqual(expectedIndex);
+  });
+
   it('sorts instead when a recorded order does not fit the documents', () => {
     const records = ['c', 'a', 'b'].map((name, i) => new StoredRecord(i + 1, { _id: i, tags: [name, 'x'] }));
     const index = new SecondaryIndex({ key: { tags: 1 }, name: 'tags' });

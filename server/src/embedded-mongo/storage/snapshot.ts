@@ -14,7 +14,9 @@ import type { Doc } from '../query/bson-order.js';
 import { CorruptFileError, RecordBuffer, scanRecords, SNAPSHOT_MAGIC } from './record-file.js';
 import type { IndexSpec, SecondaryIndex } from './secondary-index.js';
 import type { StoredRecord } from './stored-record.js';
+import { TimeSlices } from '../time-slices.js';
 import type { Store } from './store.js';
+import { SnapshotGuard, type Collection } from './collection.js';
 
 const TAG_COLLECTION = 0x43; // 'C'
 const TAG_DOCUMENT = 0x44; // 'D'
@@ -35,46 +37,74 @@ export interface CollectionCapture {
   name: string;
   uuid: unknown;
   options: Doc;
-  /** Each document as of the capture: decoded, or the buffer holding its bytes at `offsets[i]`. */
-  docs: Array<Doc | Buffer>;
-  offsets: number[];
-  /** The records the documents came from (same order), so they can adopt their encoded form. */
+  /** The live collection: its documents are copied out as the snapshot is written. */
+  collection: Collection;
+  /** Its records at the capture, in record-id order (the order a restart gives them ids in again). */
   records: StoredRecord[];
+  /** Keeps what the capture saw of records changed or removed before they are written. */
+  guard: SnapshotGuard;
   indexes: IndexCapture[];
 }
 
-/** References to every document and index at one instant (documents are immutable, so this is consistent). */
+let lastEpoch = 0;
+
+/**
+ * Takes the store as of this instant without copying a document: index trees are cloned
+ * copy-on-write, the record list is copied (references only: ~8 ms for a million), and each
+ * collection gets a guard that keeps the content of a record changed or removed before the writer
+ * copies it out. Writers keep writing meanwhile; nobody waits for a million documents.
+ * Every capture must be passed to `writeSnapshot` (or `releaseCaptures`), which lifts the guards.
+ */
 export function captureStore(store: Store): CollectionCapture[] {
+  const epoch = (lastEpoch += 1);
   const captures: CollectionCapture[] = [];
   for (const [db, collections] of store.databases) {
     for (const collection of collections.values()) {
-      const capture: CollectionCapture = {
+      const guard = new SnapshotGuard(collection.ridLimit, epoch);
+      collection.snapshotGuard = guard;
+      captures.push({
         db,
         name: collection.name,
         uuid: collection.info.uuid,
         options: collection.info.options,
-        docs: [],
-        offsets: [],
-        records: [...collection.byId.values()],
+        collection,
+        records: Array.from(collection.byId.values()),
+        guard,
         // clone() is O(1): the trees share nodes until the live one changes.
         indexes: [...collection.indexes.values()].map((index) => ({ spec: index.spec, tree: index.tree.clone() })),
-      };
-      capture.records.forEach((rec, position) => {
-        rec.captureInto(capture.docs, capture.offsets);
-        rec.snapshotPosition = position;
       });
-      captures.push(capture);
     }
   }
   return captures;
 }
 
-/** Writes a snapshot, yielding to the event loop between chunks so clients keep being served. */
+/** Lifts the guards of captures that will not be written. */
+export function releaseCaptures(captures: CollectionCapture[]): void {
+  for (const capture of captures) {
+    if (capture.collection.snapshotGuard === capture.guard) capture.collection.snapshotGuard = null;
+  }
+}
+
+/** A captured record's content as of the capture: its kept content if it changed since, else its current form. */
+function capturedForm(guard: SnapshotGuard, rec: StoredRecord, forms: Array<Doc | Buffer>, offsets: number[]): [Doc | Buffer, number] {
+  const kept = guard.preserved.get(rec);
+  if (kept) return [kept.source, kept.offset];
+  forms.length = 0;
+  offsets.length = 0;
+  rec.captureInto(forms, offsets);
+  return [forms[0] as Doc | Buffer, offsets[0] as number];
+}
+
+/** Writes a snapshot, yielding to the event loop every few milliseconds so clients keep being served. */
 export async function writeSnapshot(file: string, captures: CollectionCapture[]): Promise<{ documents: number; bytes: number }> {
   const temp = `${file}.tmp`;
-  const handle = await fs.promises.open(temp, 'w');
+  const handle = await fs.promises.open(temp, 'w').catch((error: unknown) => {
+    releaseCaptures(captures);
+    throw error;
+  });
   const records = new RecordBuffer();
   const orderChunk = Buffer.allocUnsafe(ORDER_CHUNK_BYTES);
+  const slices = new TimeSlices();
   let documents = 0;
   let bytes = SNAPSHOT_MAGIC.length;
   // Decoded documents written in the chunk being filled: [record, document, offset of its bytes].
@@ -93,27 +123,37 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
     await handle.write(SNAPSHOT_MAGIC);
     for (const capture of captures) {
       records.appendDocument({ db: capture.db, c: capture.name, uuid: capture.uuid, opts: capture.options }, TAG_COLLECTION);
-      for (let i = 0; i < capture.docs.length; i += 1) {
-        const doc = capture.docs[i] as Doc | Buffer;
+      const forms: Array<Doc | Buffer> = [];
+      const offsets: number[] = [];
+      for (let position = 0; position < capture.records.length; position += 1) {
+        const rec = capture.records[position] as StoredRecord;
+        const [form, offset] = capturedForm(capture.guard, rec, forms, offsets);
         // A document nobody touched since the last load is copied as the bytes it already is.
-        if (Buffer.isBuffer(doc)) {
-          const offset = capture.offsets[i] as number;
-          records.appendRaw(doc.subarray(offset, offset + doc.readInt32LE(offset)), TAG_DOCUMENT);
+        if (Buffer.isBuffer(form)) {
+          records.appendRaw(form.subarray(offset, offset + form.readInt32LE(offset)), TAG_DOCUMENT);
         } else {
-          records.appendDocument(doc, TAG_DOCUMENT);
-          encodedHere.push([capture.records[i] as StoredRecord, doc, records.lastPayloadStart + 1]);
+          records.appendDocument(form, TAG_DOCUMENT);
+          encodedHere.push([rec, form, records.lastPayloadStart + 1]);
         }
+        rec.snapshotPosition = position;
+        rec.snapshotEpoch = capture.guard.epoch;
         documents += 1;
-        // Small chunks keep each pause of the event loop short while a snapshot is written.
+        // Small chunks and short turns keep each pause of the event loop short.
         if (records.used >= DRAIN_BYTES) await drain();
+        else if (slices.isDue()) await slices.pause();
       }
+      // Every record of the capture is written: later changes need nothing kept.
+      releaseCaptures([capture]);
       for (const index of capture.indexes) {
         records.appendDocument({ spec: index.spec, entries: index.tree.size }, TAG_INDEX);
         let used = 0;
         for (const rec of index.tree.values()) {
           orderChunk.writeUInt32LE(rec.snapshotPosition, used);
           used += 4;
-          if (used < orderChunk.length) continue;
+          if (used < orderChunk.length) {
+            if (slices.isDue()) await slices.pause();
+            continue;
+          }
           records.appendRaw(orderChunk, TAG_ORDER);
           used = 0;
           if (records.used >= DRAIN_BYTES) await drain();
@@ -125,6 +165,7 @@ export async function writeSnapshot(file: string, captures: CollectionCapture[])
     await drain();
     await handle.sync();
   } catch (error) {
+    releaseCaptures(captures);
     await handle.close();
     // A failed compaction is retried with a new sequence number: leaving its partial file would
     // pile one up per retry, on a disk that may be failing because it is full.

@@ -5,7 +5,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage, type OpenStorage } from './storage.js';
 import { CorruptFileError } from './record-file.js';
-import { writeSnapshot } from './snapshot.js';
+import { captureStore, writeSnapshot } from './snapshot.js';
+import { Store } from './store.js';
 import { removeExpired } from './ttl-monitor.js';
 
 const logger = pino({ level: 'silent' });
@@ -185,10 +186,16 @@ describe('journal and recovery', () => {
     const dir = tempDir();
     const circular: Record<string, unknown> = { _id: 2 };
     circular.self = circular;
-    const capture = { db: 'crm', name: 'calls', uuid: 1, options: {}, docs: [{ _id: 1 }, circular], offsets: [0, 0], records: [], indexes: [] };
+    // Straight into the collection: a document BSON cannot encode, so the snapshot fails midway.
+    const store = new Store();
+    const calls = store.ensureCollection('crm', 'calls');
+    calls.insert({ _id: 1 });
+    calls.insert(circular);
     const file = path.join(dir, 'snapshot-00000002.bson');
-    await expect(writeSnapshot(file, [capture])).rejects.toThrow();
+    await expect(writeSnapshot(file, captureStore(store))).rejects.toThrow();
     expect(fs.readdirSync(dir)).toEqual([]);
+    // The failed snapshot no longer guards the collection's records.
+    expect(calls.snapshotGuard).toBeNull();
   });
 
   it('waits for fsync when asked (j: true) and resolves every waiter of one group commit', async () => {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { acquireLock, LOCK_FILE } from './lock.js';
 import { JournalWriter } from './journal.js';
 import { CorruptFileError, JOURNAL_MAGIC, MAGIC_SIZE, scanRecords } from './record-file.js';
-import { captureStore, loadSnapshot, writeSnapshot } from './snapshot.js';
+import { captureStore, loadSnapshot, releaseCaptures, writeSnapshot } from './snapshot.js';
 import { type ChangeRecord, Store } from './store.js';
 import { removeExpired } from './ttl-monitor.js';
 
@@ -152,7 +152,12 @@ export async function openStorage({ dbPath, logger, ttlMonitorIntervalMs, compac
     const started = Date.now();
     const nextSeq = seq + 1;
     const captures = captureStore(store);
-    journal.rotate(path.join(dbPath, journalName(nextSeq)));
+    try {
+      journal.rotate(path.join(dbPath, journalName(nextSeq)));
+    } catch (error) {
+      releaseCaptures(captures);
+      throw error;
+    }
     seq = nextSeq;
     compaction = writeSnapshot(path.join(dbPath, snapshotName(nextSeq)), captures)
       .then((written) => {

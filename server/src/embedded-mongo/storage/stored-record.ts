@@ -16,6 +16,8 @@ export class StoredRecord {
   private rawOffset = 0;
   /** The record's position in the snapshot being written (how the index order is recorded). */
   snapshotPosition = 0;
+  /** Which snapshot last wrote this record (see SnapshotGuard). */
+  snapshotEpoch = 0;
 
   constructor(
     /** Stable record id: tie-breaker inside index trees. */

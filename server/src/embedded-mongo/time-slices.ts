@@ -9,6 +9,11 @@ const SLICE_MS = 8;
 export class TimeSlices {
   private sliceStarted = performance.now();
 
+  /** Whether the current slice is used up (a loop then awaits `pause()`). */
+  isDue(): boolean {
+    return performance.now() - this.sliceStarted >= SLICE_MS;
+  }
+
   /** Yields when the current slice is used up; resolves true when other work may have run. */
   async pause(): Promise<boolean> {
     if (performance.now() - this.sliceStarted < SLICE_MS) return false;
