@@ -20,6 +20,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { Server } from 'socket.io';
@@ -89,8 +90,8 @@ async function startStore(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=12288', '--import', 'tsx', path.join(repoRoot, 'server/src/embedded-mongo/cli.ts'), '--port', String(port), '--dbpath', dbPath],
-    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    [...(process.env.BENCH_STORE_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--max-old-space-size=12288', '--import', 'tsx', path.join(repoRoot, 'server/src/embedded-mongo/cli.ts'), '--port', String(port), '--dbpath', dbPath],
+    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: process.env.BENCH_STORE_LOG_LEVEL ?? 'warn' }, stdio: ['ignore', process.env.BENCH_STORE_NODE_FLAGS || process.env.BENCH_STORE_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] },
   );
   await waitForPort(port, child);
   return {
@@ -138,14 +139,14 @@ async function main(): Promise<void> {
   });
   await connection.asPromise();
   try {
-    await measure(connection);
+    await measure(connection, store.url);
   } finally {
     await connection.close().catch(() => undefined);
     await store.stop();
   }
 }
 
-async function measure(connection: mongoose.Connection): Promise<void> {
+async function measure(connection: mongoose.Connection, storeUrl: string): Promise<void> {
   const Contacts = contactModel(connection);
   await Contacts.init();
 
@@ -251,6 +252,20 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   // spread over all of them instead of deciding one phase's p99.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
+  // How the store itself answers meanwhile (its own connection): a pause there stalls every read.
+  const prober = await MongoClient.connect(storeUrl);
+  const storePings = { relay: [] as number[], pop: [] as number[], 'pop-at-ring': [] as number[] };
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      const sent = performance.now();
+      await prober.db('admin').command({ ping: 1 });
+      const took = performance.now() - sent;
+      if (samples) storePings[mode].push(took);
+      if (took > 100 && process.env.BENCH_STORE_LOG_LEVEL) console.log(`  … store ping ${ms(took)} at ${new Date().toISOString()} (${mode})`);
+      await sleep(10);
+    }
+  })();
   const samplesOf = { relay: [] as number[], pop: [] as number[], 'pop-at-ring': [] as number[] };
   let withCard = 0;
   for (let round = 1; round <= ROUNDS; round += 1) {
@@ -267,6 +282,9 @@ async function measure(connection: mongoose.Connection): Promise<void> {
     }
   }
   loopDelay.disable();
+  probing = false;
+  await probe;
+  await prober.close();
   const [relay, pop, atRing] = [samplesOf.relay, samplesOf.pop, samplesOf['pop-at-ring']].map((times) => times.sort((a, b) => a - b)) as [number[], number[], number[]];
   stopLoad();
   stopWiring();
@@ -301,6 +319,8 @@ async function measure(connection: mongoose.Connection): Promise<void> {
   console.log(
     `event-loop delay of the process (telephony, pop, Socket.IO server and client): p50 ${ms(loopDelay.percentile(50) / 1e6)} p99 ${ms(loopDelay.percentile(99) / 1e6)} max ${ms(loopDelay.max / 1e6)}`,
   );
+  const longestPing = (times: number[]) => ms(Math.max(...times));
+  console.log(`longest store ping during: relay ${longestPing(storePings.relay)}, screen-pop ${longestPing(storePings.pop)}, pop read at ring ${longestPing(storePings['pop-at-ring'])}`);
   console.log(line('bare relay   AgentCalled → call:ringing', relay));
   console.log(`${line('screen-pop   AgentCalled → call:ringing', pop)} (${withCard} with a card)`);
   console.log(`  ratio screen-pop / relay: ${ratio(pop)} (target p99 ≤ 2×)`);
