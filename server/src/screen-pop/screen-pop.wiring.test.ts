@@ -32,10 +32,11 @@ function setUp() {
   const telephony = fakeTelephony();
   const connection = {} as Connection;
   const pops: Array<{ extension: string; payload: CallRingingPayload }> = [];
-  const state = { reads: 0, card: buildContact({ name: 'Ivan Petrov', phones: ['+73432001122'] }) as Contact | null, now: Date.parse('2026-11-23T10:00:00Z') };
+  const state = { reads: 0, failing: false, card: buildContact({ name: 'Ivan Petrov', phones: ['+73432001122'] }) as Contact | null, now: Date.parse('2026-11-23T10:00:00Z') };
   const screenPop: ScreenPopService = {
     async lookUp(call) {
       state.reads += 1;
+      if (state.failing) throw new Error('store unreachable');
       const contact = state.card;
       await new Promise((resolve) => setTimeout(resolve, 2));
       return { clientPhone: call.callerNumber, contact, openDeal: null, lastInteractions: [], numberFacts: null } satisfies ClientLookup;
@@ -144,6 +145,15 @@ describe('screen-pop wiring', () => {
       ['1002', 'Ivan Petrov'],
       ['1002', 'Ivan Petrov jr'],
     ]);
+    stop();
+  });
+
+  it('still rings the agent, without a card, when the client cannot be read', async () => {
+    const { pops, state, stop, ring } = setUp();
+    state.failing = true;
+    ring(buildCallRecord({ callerNumber: '+73432001122', ringingAgents: ['1001'] }), '1001');
+    await settle();
+    expect(pops.map((pop) => [pop.extension, pop.payload.call.callerNumber, pop.payload.contact])).toEqual([['1001', '+73432001122', null]]);
     stop();
   });
 

@@ -113,15 +113,8 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
 
   const pop = async (extension: string, call: CallRecord) => {
     const entry = readFor(call);
-    let client: ClientLookup;
-    try {
-      client = entry.client ?? (await entry.lookup);
-    } catch (error) {
-      // The card could not be read: the agent still gets the call, without a card.
-      log.error({ err: error, extension, callId: call.id }, 'screen-pop lookup failed');
-      if (isForAgent(call.id, extension)) realtime.emitToAgent(extension, 'call:ringing', { call: latest.get(call.id) ?? call, contact: null, localTime: null });
-      return;
-    }
+    // A read that fails rejects: the caller below pops the call without a card.
+    const client = entry.client ?? (await entry.lookup);
     if (!isForAgent(call.id, extension)) return;
     // Read ahead: the pop leaves in the same turn as the ring event, before the rest of its AMI chunk.
     const current = latest.get(call.id) ?? call;
@@ -155,7 +148,11 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
       latest.set(call.id, call);
       if (latest.size > MAX_PREPARED) latest.delete(latest.keys().next().value as string);
       ended.delete(call.id);
-      void pop(extension, call);
+      pop(extension, call).catch((error: unknown) => {
+        // A pop that could not be built: the agent still gets the call, without a card.
+        log.error({ err: error, extension, callId: call.id }, 'screen-pop failed');
+        if (isForAgent(call.id, extension)) realtime.emitToAgent(extension, 'call:ringing', { call: latest.get(call.id) ?? call, contact: null, localTime: null });
+      });
     }),
   ];
   return () => {
