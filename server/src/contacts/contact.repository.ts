@@ -11,6 +11,7 @@ import { AppError } from '../http/app-error.js';
 import { contactChangesOf } from './contact-changes.js';
 import { SEARCH_KEYS_VERSION, searchFields } from './contact-search.js';
 import { contactModel, contactNoteModel, type ContactDocument, type ContactNoteDocument } from './contact.model.js';
+import { moveToCard } from './move-to-card.js';
 
 /** What a card holds, as the service decided it (phones normalised, zone inferred, fields validated). */
 export type ContactRecord = Omit<Contact, 'id' | 'createdAt' | 'updatedAt'>;
@@ -374,22 +375,6 @@ export function createContactRepository(connection: Connection): ContactReposito
       const docs = await Notes.find(filter).sort({ createdAt: -1 }).limit(limit).lean<ContactNoteDocument[]>();
       return docs.map(toNote);
     },
-    async moveNotes(fromId, toId, { ids } = {}) {
-      // The ids first, so that what moved can be named (and moved back) exactly.
-      const moving = ids
-        ? [...ids]
-        : (await Notes.find({ contactId: fromId }, { _id: 1 }).lean<{ _id: unknown }[]>()).map((doc) => String(doc._id));
-      if (moving.length === 0) return [];
-      try {
-        await Notes.updateMany({ _id: { $in: moving }, contactId: fromId }, { $set: { contactId: toId } });
-      } catch (error) {
-        // All or nothing: notes that did move before the failure go back.
-        await Notes.updateMany({ _id: { $in: moving }, contactId: toId }, { $set: { contactId: fromId } }).catch(() => undefined);
-        throw error;
-      }
-      changeFeed.notify({ contactId: fromId });
-      changeFeed.notify({ contactId: toId });
-      return moving;
-    },
+    moveNotes: (fromId, toId, { ids } = {}) => moveToCard(Notes, changeFeed, fromId, toId, ids),
   };
 }

@@ -1,6 +1,7 @@
 import type { Deal, DealStatus } from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
 import { contactChangesOf } from '../contacts/contact-changes.js';
+import { moveToCard } from '../contacts/move-to-card.js';
 import { dealModel, type DealDocument } from './deal.model.js';
 
 export type NewDeal = Omit<Deal, 'id' | 'createdAt' | 'updatedAt'>;
@@ -111,21 +112,6 @@ export function createDealRepository(connection: Connection): DealRepository {
       changeFeed.notify({ contactId: deal.contactId });
       return deal;
     },
-    async moveToContact(fromId, toId, { ids } = {}) {
-      // The ids first, so that what moved can be named (and moved back) exactly.
-      const moving = ids
-        ? [...ids]
-        : (await Deals.find({ contactId: fromId }, { _id: 1 }).lean<{ _id: unknown }[]>()).map((doc) => String(doc._id));
-      if (moving.length === 0) return [];
-      try {
-        await Deals.updateMany({ _id: { $in: moving }, contactId: fromId }, { $set: { contactId: toId } });
-      } catch (error) {
-        await Deals.updateMany({ _id: { $in: moving }, contactId: toId }, { $set: { contactId: fromId } }).catch(() => undefined);
-        throw error;
-      }
-      changeFeed.notify({ contactId: fromId });
-      changeFeed.notify({ contactId: toId });
-      return moving;
-    },
+    moveToContact: (fromId, toId, { ids } = {}) => moveToCard(Deals, changeFeed, fromId, toId, ids),
   };
 }
