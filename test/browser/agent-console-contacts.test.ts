@@ -1,9 +1,8 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, ListCallsResponse, ListContactsResponse } from '@crm/shared';
 import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { assertConsolesBuilt, launchBrowser, logInThroughPage, saveScreenshot, UNTIL_SEEN, type TestBrowser } from '../support/browser.js';
+import { assertConsolesBuilt, launchBrowser, openAgentConsole, saveScreenshot, type TestBrowser, UNTIL_SEEN } from '../support/browser.js';
 import { startTestPbx, startTestTelephony, waitFor } from '../support/pbx.js';
 
 const IVAN = '+73432001122';
@@ -42,12 +41,7 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
     return { status: response.status, body: (await response.json()) as T };
   };
 
-  const openConsole = async (login: string): Promise<{ page: Page; errors: string[] }> => {
-    const { page, errors } = await chromium.newPage();
-    await logInThroughPage(page, app.baseUrl, login);
-    await page.locator('.connection[data-state="online"]').waitFor();
-    return { page, errors };
-  };
+  const openConsole = (login: string) => openAgentConsole(chromium, app.baseUrl, login);
 
   beforeAll(async () => {
     assertConsolesBuilt();

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, ListContactsResponse, TimelineItem } from '@crm/shared';
 import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
-import { assertConsolesBuilt, launchBrowser, logInThroughPage, UNTIL_SEEN, type TestBrowser } from '../support/browser.js';
+import { assertConsolesBuilt, launchBrowser, openAgentConsole, type TestBrowser, UNTIL_SEEN } from '../support/browser.js';
 
 /**
  * The contacts workspace of the agent console as the people who keep the base clean use it: a
@@ -26,13 +25,7 @@ describe('agent console: CSV import and card merge in a real browser', () => {
   };
   const cardsWith = async (phone: string) => (await api<ListContactsResponse>(`/api/contacts?phone=${encodeURIComponent(phone)}`)).body.items;
 
-  const openConsole = async (login: string): Promise<{ page: Page; errors: string[] }> => {
-    const { page, errors } = await chromium.newPage();
-    await page.goto(new URL('/login?next=/', app.baseUrl).href);
-    await logInThroughPage(page, app.baseUrl, login);
-    await page.locator('.connection[data-state="online"]').waitFor();
-    return { page, errors };
-  };
+  const openConsole = (login: string) => openAgentConsole(chromium, app.baseUrl, login);
 
   beforeAll(async () => {
     assertConsolesBuilt();

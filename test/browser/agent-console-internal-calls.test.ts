@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PbxSimulator } from '../../server/src/pbx-simulator/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { assertConsolesBuilt, launchBrowser, logInThroughPage, UNTIL_SEEN, type TestBrowser } from '../support/browser.js';
+import { assertConsolesBuilt, launchBrowser, openAgentConsole, type TestBrowser, UNTIL_SEEN } from '../support/browser.js';
 import { startTestPbx, startTestTelephony } from '../support/pbx.js';
 
 describe('agent console: a call between two agents in a real browser', () => {
@@ -10,12 +9,7 @@ describe('agent console: a call between two agents in a real browser', () => {
   let app: TestApp;
   let chromium: TestBrowser;
 
-  const openConsole = async (login: string): Promise<{ page: Page; errors: string[] }> => {
-    const { page, errors } = await chromium.newPage();
-    await logInThroughPage(page, app.baseUrl, login);
-    await page.locator('.connection[data-state="online"]').waitFor();
-    return { page, errors };
-  };
+  const openConsole = (login: string) => openAgentConsole(chromium, app.baseUrl, login);
 
   beforeAll(async () => {
     assertConsolesBuilt();

@@ -1,7 +1,7 @@
 import { CONTACT_EDITED_ELSEWHERE, type Contact, type ContactEditedElsewhereDetails, type ErrorBody } from '@crm/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoQueuesSeeder, demoUsersSeeder } from '../../server/src/seed/seed.js';
-import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
+import { callApi, startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
 type Answer<T> = { status: number; body: T; etag: string | null };
 
@@ -19,15 +19,8 @@ describe('two people editing one contact card', () => {
     await server?.stop();
   });
 
-  async function call<T>(who: LoggedIn, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T, etag: response.headers.get('etag') };
-  }
+  const call = <T>(who: LoggedIn, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>> =>
+    callApi<T>(server.baseUrl, who, method, path, body, headers);
   const edit = (who: LoggedIn, id: string, change: Record<string, unknown>, headers?: Record<string, string>) =>
     call<{ contact: Contact } & ErrorBody>(who, 'PATCH', `/api/contacts/${id}`, change, headers);
   const read = async (id: string) => (await call<{ contact: Contact }>(agent1, 'GET', `/api/contacts/${id}`)).body.contact;

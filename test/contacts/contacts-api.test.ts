@@ -4,7 +4,7 @@ import { contactModel } from '../../server/src/contacts/contact.model.js';
 import { searchFields } from '../../server/src/contacts/contact-search.js';
 import { createContactRepository } from '../../server/src/contacts/contact.repository.js';
 import { demoQueuesSeeder, demoUsersSeeder } from '../../server/src/seed/seed.js';
-import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
+import { callApi, startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
 describe('contact cards over HTTP', () => {
   let server: TestApp;
@@ -21,15 +21,8 @@ describe('contact cards over HTTP', () => {
     await server?.stop();
   });
 
-  async function call<T>(who: LoggedIn, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(who: LoggedIn, method: string, path: string, body?: unknown) => callApi<T>(server.baseUrl, who, method, path, body);
+
   const create = (who: LoggedIn, card: Record<string, unknown>) => call<{ contact: Contact } & ErrorBody>(who, 'POST', '/api/contacts', card);
 
   it('saves a card with the number in E.164, the region in the company’s language and the zone inferred from it', async () => {

@@ -7,7 +7,7 @@ import { createContactsService, type ContactsService } from '../../server/src/co
 import { createDealRepository, type DealRepository } from '../../server/src/deals/deal.repository.js';
 import { AppError } from '../../server/src/http/app-error.js';
 import { demoQueuesSeeder, demoUsersSeeder } from '../../server/src/seed/seed.js';
-import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
+import { callApi, startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
 type Answer<T> = { status: number; body: T };
 type MergeAnswer = Answer<MergeContactsResponse & ErrorBody>;
@@ -27,15 +27,8 @@ describe('merging two cards while colleagues work on them', () => {
     await server?.stop();
   });
 
-  async function call<T>(who: LoggedIn, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(who: LoggedIn, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>> =>
+    callApi<T>(server.baseUrl, who, method, path, body, headers);
   /** A card with a number no other test uses. */
   const createCard = async (card: Record<string, unknown>) => {
     nextNumber += 1;

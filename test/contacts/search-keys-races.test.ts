@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactModel } from '../../server/src/contacts/contact.model.js';
 import { searchFields } from '../../server/src/contacts/contact-search.js';
 import { demoQueuesSeeder, demoUsersSeeder } from '../../server/src/seed/seed.js';
-import { startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
+import { callApi, startTestApp, type LoggedIn, type TestApp } from '../support/app.js';
 
 describe('search keys when colleagues edit one card at the same moment', () => {
   let server: TestApp;
@@ -18,15 +18,8 @@ describe('search keys when colleagues edit one card at the same moment', () => {
     await server?.stop();
   });
 
-  async function call<T>(who: LoggedIn, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+  const call = <T>(who: LoggedIn, method: string, path: string, body?: unknown) => callApi<T>(server.baseUrl, who, method, path, body);
+
   const search = async (q: string) =>
     (await call<ListContactsResponse>(agent1, 'GET', `/api/contacts?q=${encodeURIComponent(q)}`)).body.items.map((contact) => contact.id);
 

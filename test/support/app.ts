@@ -147,3 +147,21 @@ export async function loginAt(baseUrl: string, login: string, password = 'demo')
   if (!setCookie) throw new Error('login did not set the session cookie');
   return { token: body.token, user: body.user, cookie: setCookie.split(';')[0]! };
 }
+
+export interface ApiAnswer<T> {
+  status: number;
+  /** The parsed JSON body (null when empty). */
+  body: T;
+  etag: string | null;
+}
+
+/** One REST call as `who`: JSON in and out, the answer's status, body and ETag. */
+export async function callApi<T>(baseUrl: string, who: LoggedIn, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T, etag: response.headers.get('etag') };
+}

@@ -94,6 +94,17 @@ export async function logInThroughPage(page: Page, baseUrl: string, login: strin
   await page.waitForURL((url) => url.pathname !== '/login');
 }
 
+/**
+ * A fresh profile signed in as `login` on the agent console (a supervisor or manager too, who would
+ * otherwise land on the dashboard), once its socket is online.
+ */
+export async function openAgentConsole(chromium: TestBrowser, baseUrl: string, login: string): Promise<{ page: Page; errors: string[] }> {
+  const { page, errors } = await chromium.newPage();
+  await logInThroughPage(page, baseUrl, login, 'demo', '/login?next=/');
+  await page.locator('.connection[data-state="online"]').waitFor();
+  return { page, errors };
+}
+
 /** Writes a PNG for the README under docs/screenshots/. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   const file = join(REPO_ROOT, 'docs', 'screenshots', `${name}.png`);
