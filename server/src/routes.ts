@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { createAgentCalls, type AgentCalls } from './agent-calls/index.js';
 import { createAuthRouter } from './auth/auth.routes.js';
 import { createCallsRouter } from './calls/calls.routes.js';
+import { startLinkingCallsToCards } from './contacts/calls-follow-cards.js';
 import { createContactsRouter } from './contacts/contacts.routes.js';
 import { createDealsRouter } from './deals/deals.routes.js';
 import type { AppContext } from './platform/app-context.js';
@@ -53,4 +54,5 @@ export function domainSocketHandlers(ctx: AppContext): SocketRegistrar[] {
 /** Starts domain background work once the app is built (subscriptions to telephony, timers). */
 export async function startDomains(ctx: AppContext): Promise<void> {
   agentCalls(ctx).start();
+  ctx.onClose(startLinkingCallsToCards(ctx));
 }

@@ -66,6 +66,11 @@ export interface ContactCalls {
   moveToContact(fromId: string, toId: string): Promise<MovedCalls>;
   /** Puts back what `moveToContact` moved (a failed merge), and only that. */
   moveBack(moved: MovedCalls): Promise<void>;
+  /**
+   * Gives calls with a client number of `phones` and no card yet to this card: the calls of a
+   * caller who got a card during or after the call (or by an import), so they show in its timeline.
+   */
+  linkByNumber(contactId: string, phones: readonly string[]): Promise<number>;
 }
 
 /** Collections of other domains that reference a card by `contactId` and follow it on merge. */
@@ -108,6 +113,16 @@ export function createContactCalls(connection: Connection): ContactCalls {
     notifyBoth(fromId, toId);
   }
   return {
+    async linkByNumber(contactId, phones) {
+      if (phones.length === 0) return 0;
+      const numbers = [...phones];
+      const result = await calls().updateMany(
+        { contactId: null, $or: [{ direction: 'inbound', callerNumber: { $in: numbers } }, { direction: 'outbound', calledNumber: { $in: numbers } }] },
+        { $set: { contactId } },
+      );
+      if (result.modifiedCount > 0) changeFeed.notify({ contactId });
+      return result.modifiedCount;
+    },
     async forContact(contactId, { before, limit }) {
       ensureIndex();
       const filter: Record<string, unknown> = { contactId: { $in: contactIdForms(contactId) } };

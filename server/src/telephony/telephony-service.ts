@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { PHONE_CONTROL_UNAVAILABLE, type AgentStatus, type CallRecord, type DependencyHealth } from '@crm/shared';
 import { AgentBoard, deviceActivityFromStatus, type MembershipFact } from '../agents/agent-state.js';
 import { createCallRepository, type CallRepository, type CallWrite } from '../calls/call.repository.js';
+import { contactChangesOf, type ContactChange } from '../contacts/contact-changes.js';
 import { AppError } from '../http/app-error.js';
 import { createAgentMatcher, memberExtension, type AgentMatcher } from './agent-identity.js';
 import { AmiActionError, AmiConnection, type AmiFields, type AmiListResult } from './ami-connection.js';
@@ -169,6 +170,26 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
     lookUpContact(number);
     return call;
   };
+  /** Calls in progress from or to these numbers without a card become calls of this card. */
+  const linkCalls = (numbers: readonly string[], id: string) => {
+    for (const [linkedid, call] of latest) {
+      const number = clientNumber(call);
+      if (call.contactId || !number || !numbers.includes(number)) continue;
+      const updated = { ...call, contactId: id };
+      latest.set(linkedid, updated);
+      schedulePersist(linkedid);
+      emit('call:changed', updated);
+    }
+  };
+  /**
+   * A card written in this process (created for an unknown caller, numbers edited, merged away):
+   * what was cached about its numbers is stale, and a call in progress from a number that just got
+   * its card is linked to it at once.
+   */
+  const onContactChange = ({ contactId, phones }: ContactChange) => {
+    for (const [number, cached] of contactCache) if (cached.id === contactId || phones?.includes(number)) contactCache.delete(number);
+    if (phones && phones.length > 0) linkCalls(phones, contactId);
+  };
   const lookUpContact = (number: string) => {
     if (contactLookups.has(number)) return;
     contactLookups.add(number);
@@ -179,14 +200,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
         const id = doc ? String(doc._id) : null;
         if (contactCache.size > 10_000) contactCache.clear();
         contactCache.set(number, { id, at: now() });
-        if (!id) return;
-        for (const [linkedid, call] of latest) {
-          if (call.contactId || clientNumber(call) !== number) continue;
-          const updated = { ...call, contactId: id };
-          latest.set(linkedid, updated);
-          schedulePersist(linkedid);
-          emit('call:changed', updated);
-        }
+        if (id) linkCalls([number], id);
       })
       .catch((error: Error) => log.warn({ err: error.message }, 'contact lookup failed'))
       .finally(() => contactLookups.delete(number));
@@ -413,6 +427,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       });
   };
   let resyncTimer: NodeJS.Timeout | null = null;
+  let stopWatchingContacts: (() => void) | null = null;
   ami.onUp(() => {
     metrics?.amiConnected.set(1);
     if (everUp) metrics?.amiReconnects.inc();
@@ -463,6 +478,7 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
           log.warn({ err: (error as Error).message }, 'could not restore active calls; resync rebuilds them');
         }
       }
+      stopWatchingContacts = contactChangesOf(options.connection).subscribe(onContactChange);
       ami.start();
       resyncTimer = setInterval(runResync, options.resyncIntervalMs ?? 300_000);
       resyncTimer.unref();
@@ -472,6 +488,8 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
       started = false;
       if (resyncTimer) clearInterval(resyncTimer);
       resyncTimer = null;
+      stopWatchingContacts?.();
+      stopWatchingContacts = null;
       await ami.stop();
       // Their OriginateResponse can no longer reach us: settle them now rather than leave a dial hanging.
       for (const waiter of originateWaiters.values()) {
