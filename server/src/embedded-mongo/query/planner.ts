@@ -31,8 +31,12 @@ export interface FieldPredicate {
   choices?: FieldPredicate[];
 }
 
-/** How far the planner counts a range's entries when choosing between element ranges. */
-const CHOICE_COUNT_LIMIT = 2_000;
+/**
+ * How far the planner counts a range's entries when choosing between element ranges. The ranges
+ * are counted side by side, so the cost is this many steps per range at most, and only as many
+ * as the smallest range has when one ends first.
+ */
+const CHOICE_COUNT_LIMIT = 20_000;
 
 export type Plan =
   | { kind: 'id'; ids: unknown[] }
@@ -153,14 +157,9 @@ function chooseElementRanges(collection: Collection, predicates: Map<string, Fie
       predicates.set(field, fallback);
       continue;
     }
-    let best = fallback;
-    let fewest = Infinity;
-    for (const choice of predicate.choices) {
-      const entries = countRange(index, choice, Math.min(fewest, CHOICE_COUNT_LIMIT));
-      if (entries < fewest) [best, fewest] = [choice, entries];
-    }
-    predicates.set(field, best);
-    if (fewest >= CHOICE_COUNT_LIMIT && predicate.choices.length > 1) broad.set(field, predicate.choices);
+    const smallest = smallestRange(index, predicate.choices, CHOICE_COUNT_LIMIT);
+    predicates.set(field, smallest ?? predicate.choices[0] ?? fallback);
+    if (!smallest && predicate.choices.length > 1) broad.set(field, predicate.choices);
   }
   return broad;
 }
@@ -177,19 +176,25 @@ function intersectionPlan(candidate: Candidate, choices: FieldPredicate[]): Plan
   return { kind: 'and', plans };
 }
 
-/** Entries of an index's leading field inside a range, counted up to `limit`. */
-function countRange(index: SecondaryIndex, predicate: FieldPredicate, limit: number): number {
-  const bounds = rangeBounds(predicate, false);
-  if (!bounds) return limit;
+/**
+ * The range with the fewest entries of an index's leading field, found by walking all ranges one
+ * step at a time until one ends; undefined when none ends within `limit` entries (all broad).
+ */
+function smallestRange(index: SecondaryIndex, ranges: FieldPredicate[], limit: number): FieldPredicate | undefined {
   const fill = (value: unknown, rid: number) => indexKey([value, ...index.fields.slice(1).map(() => (rid < 0 ? MIN_KEY : MAX_KEY))], rid);
-  if (index.directions[0] !== 1) return limit;
-  const end = fill(bounds.high.value, Infinity);
-  let count = 0;
-  for (const [key] of index.tree.entries(fill(bounds.low.value, -Infinity))) {
-    if (count >= limit || index.compareKeys(key, end) > 0) break;
-    count += 1;
+  if (index.directions[0] !== 1) return undefined;
+  const walks = ranges.flatMap((range) => {
+    const bounds = rangeBounds(range, false);
+    return bounds ? [{ range, end: fill(bounds.high.value, Infinity), entries: index.tree.entries(fill(bounds.low.value, -Infinity)) }] : [];
+  });
+  if (walks.length === 0) return undefined;
+  for (let step = 0; step <= limit; step += 1) {
+    for (const walk of walks) {
+      const next = walk.entries.next();
+      if (next.done || index.compareKeys(next.value[0], walk.end) > 0) return walk.range;
+    }
   }
-  return count;
+  return undefined;
 }
 
 /** Picks the plan for a filter and an optional sort. */
