@@ -4,6 +4,7 @@
  */
 import pino, { type Logger } from 'pino';
 import { CursorRegistry } from './commands/cursors.js';
+import { watchStalls } from './stall-watch.js';
 import { openStorage } from './storage/storage.js';
 import { WireServer } from './wire/server.js';
 
@@ -47,6 +48,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `mongodb://${urlHost}:${boundPort}`;
   logger.info({ url, dbPath }, 'embedded MongoDB-compatible store listening');
+  const stopWatchingStalls = watchStalls(logger);
   let isClosed = false;
   return {
     url,
@@ -55,6 +57,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     async close() {
       if (isClosed) return;
       isClosed = true;
+      stopWatchingStalls();
       await wire.close();
       await storage.close();
       logger.info('embedded store stopped');
