@@ -6,9 +6,9 @@ const STALL_MS = 200;
 const CHECK_EVERY_MS = 50;
 
 /**
- * Logs when the store's event loop was blocked (every client waited), with how much of it the
- * garbage collector took, so a pause can be told from a slow command (logged on its own) or a
- * busy machine. Returns the stop function.
+ * Logs when the store's event loop was blocked (every client waited), with the garbage
+ * collector's reported pauses in it (its incremental marking steps are not reported, so this is a
+ * floor), so a pause can be told from a slow command (logged on its own). Returns the stop function.
  */
 export function watchStalls(logger: Logger): () => void {
   const collections: PerformanceEntry[] = [];
@@ -25,8 +25,11 @@ export function watchStalls(logger: Logger): () => void {
     last = now;
     if (blockedMs < STALL_MS) return;
     const since = now - blockedMs - CHECK_EVERY_MS;
-    const gcMs = collections.filter((entry) => entry.startTime >= since).reduce((total, entry) => total + entry.duration, 0);
-    logger.warn({ blockedMs: Math.round(blockedMs), gcMs: Math.round(gcMs) }, 'event loop blocked: every client waited');
+    // The collections of the pause reach the observer a little later: count them then.
+    setTimeout(() => {
+      const gcPausesMs = collections.filter((entry) => entry.startTime >= since && entry.startTime <= now).reduce((total, entry) => total + entry.duration, 0);
+      logger.warn({ blockedMs: Math.round(blockedMs), gcPausesMs: Math.round(gcPausesMs) }, 'event loop blocked: every client waited');
+    }, 20).unref();
   }, CHECK_EVERY_MS);
   timer.unref();
   return () => {
