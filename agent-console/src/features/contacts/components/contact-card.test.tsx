@@ -39,6 +39,16 @@ describe('contact cards', () => {
   const contactPanel = () => screen.getByRole('region', { name: /Contact card|New contact/ });
 
   const openIvan = () => openCardFromSearch('2001122', 'Ivan Petrov');
+  /** Opens Ivan's card, edits the city and saves (Ctrl+Enter); returns the edit form. */
+  const saveIvansCity = async (city: string) => {
+    await openIvan();
+    const panel = contactPanel();
+    fireEvent.click(within(panel).getByRole('button', { name: /Edit/ }));
+    const form = await within(panel).findByRole('form', { name: 'Edit Ivan Petrov' });
+    fireEvent.change(within(form).getByLabelText('City'), { target: { value: city } });
+    fireEvent.keyDown(within(form).getByLabelText('City'), { key: 'Enter', ctrlKey: true });
+    return form;
+  };
 
   it('refuses a duplicate phone, names the card that has it and opens that card in one click', async () => {
     const api = renderConsole([
@@ -126,12 +136,7 @@ describe('contact cards', () => {
         },
       },
     ]);
-    await openIvan();
-    const panel = contactPanel();
-    fireEvent.click(within(panel).getByRole('button', { name: /Edit/ }));
-    const form = await within(panel).findByRole('form', { name: 'Edit Ivan Petrov' });
-    fireEvent.change(within(form).getByLabelText('City'), { target: { value: 'Perm' } });
-    fireEvent.keyDown(within(form).getByLabelText('City'), { key: 'Enter', ctrlKey: true });
+    const form = await saveIvansCity('Perm');
 
     const alert = await within(form).findByRole('alert');
     expect(alert.textContent).toContain('Someone else saved this card at');
@@ -162,12 +167,7 @@ describe('contact cards', () => {
         body: { error: { code: 'CONTACT_EDITED_ELSEWHERE', message: 'changed', details: { contact: changedByColleague } } },
       },
     ]);
-    await openIvan();
-    const panel = contactPanel();
-    fireEvent.click(within(panel).getByRole('button', { name: /Edit/ }));
-    const form = await within(panel).findByRole('form', { name: 'Edit Ivan Petrov' });
-    fireEvent.change(within(form).getByLabelText('City'), { target: { value: 'Perm' } });
-    fireEvent.keyDown(within(form).getByLabelText('City'), { key: 'Enter', ctrlKey: true });
+    const form = await saveIvansCity('Perm');
     fireEvent.click(within(await within(form).findByRole('alert')).getByRole('button', { name: 'Reload and discard my changes' }));
     await waitFor(() => expect((within(form).getByLabelText('City') as HTMLInputElement).value).toBe('Tyumen'));
   });

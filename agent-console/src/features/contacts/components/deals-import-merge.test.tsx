@@ -34,6 +34,14 @@ describe('deals, CSV import and merge on the contact card', () => {
     renderAgentConsole({ server, user, routes: [...routes, ...baseRoutes] });
   const panel = () => screen.getByRole('region', { name: 'Contact card' });
   const openIvan = () => openCardFromSearch('Petrov', 'Ivan Petrov');
+  /** Opens Ivan's card, then the merge dialog, and picks the duplicate I. Petrov. */
+  const pickDuplicateOfIvan = async () => {
+    await openIvan();
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
+    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
+    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
+    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+  };
 
   it('creates a deal, keeps its next step, and asks why before moving it to lost', async () => {
     let deals: Deal[] = [buildDeal()];
@@ -144,11 +152,7 @@ describe('deals, CSV import and merge on the contact card', () => {
         body: { contact: { ...IVAN, phones: [...IVAN.phones, ...DUPLICATE.phones] }, moved: { calls: 3, notes: 1, deals: 0 } },
       },
     ], supervisor);
-    await openIvan();
-    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
-    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
-    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
-    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+    await pickDuplicateOfIvan();
 
     fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
 
@@ -176,11 +180,7 @@ describe('deals, CSV import and merge on the contact card', () => {
         },
       },
     ], supervisor);
-    await openIvan();
-    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
-    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
-    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
-    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+    await pickDuplicateOfIvan();
     fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
 
     expect((await within(panel()).findByRole('alert')).textContent).toMatch(/^Someone else changed the card I\. Petrov at .+ Nothing was merged/);
@@ -219,11 +219,7 @@ describe('deals, CSV import and merge on the contact card', () => {
     renderConsole([
       { method: 'POST', path: `/api/contacts/${IVAN.id}/merge`, status: 403, body: { error: { code: 'FORBIDDEN', message: 'Not allowed' } } },
     ], supervisor);
-    await openIvan();
-    fireEvent.click(within(panel()).getByRole('button', { name: 'Merge…' }));
-    fireEvent.change(await within(panel()).findByPlaceholderText('Find the other card'), { target: { value: 'Petrov' } });
-    fireEvent.submit(within(panel()).getByPlaceholderText('Find the other card').closest('form')!);
-    fireEvent.click(await within(panel()).findByLabelText(/I\. Petrov/));
+    await pickDuplicateOfIvan();
     fireEvent.click(within(panel()).getByRole('button', { name: 'Merge I. Petrov into Ivan Petrov' }));
 
     expect((await within(panel()).findByRole('alert')).textContent).toBe('Merging cards needs a supervisor, manager or administrator account.');
