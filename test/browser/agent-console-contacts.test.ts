@@ -153,6 +153,16 @@ describe('agent console: screen-pop, contacts and click-to-dial in a real browse
       await pop.getByText('Разговор', { exact: true }).waitFor();
       await page.keyboard.press('h');
       await pop.getByText('Сейчас звонка нет').waitFor();
+
+      // The new card's history has this very call (saved while the number was still unknown).
+      await page.keyboard.press('/');
+      await page.keyboard.type(number.slice(-7));
+      await page.keyboard.press('Enter');
+      await page.getByRole('list', { name: 'Найденные контакты' }).getByRole('button', { name: /Pavel Primorsky/ }).click();
+      const card = page.getByRole('region', { name: 'Карточка клиента' });
+      await card.getByRole('tab', { name: 'История' }).click();
+      const history = card.getByRole('list', { name: 'История' });
+      await history.getByRole('listitem').filter({ hasText: 'доб. 1001' }).first().waitFor(UNTIL_SEEN);
     } finally {
       await app.context.telephony!.simPhone('1001', 'detach');
     }
