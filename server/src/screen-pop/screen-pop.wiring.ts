@@ -35,9 +35,6 @@ interface Prepared {
   phone: string | null;
   /** The card the call was linked to when the read started. */
   linkedId: string | null;
-  /** The card found, once the read settled (null: unknown number). */
-  contactId: string | null;
-  settled: boolean;
   /** What the read found, once settled (a ring then pops without waiting for anything). */
   client: ClientLookup | null;
   /** When the read settled (or started, while under way). */
@@ -72,12 +69,10 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
   const hasClient = (call: CallRecord) => call.active && call.endedAt === null && clientNumberOf(call) !== null && internalCallee(call) === null;
 
   const read = (call: CallRecord): Prepared => {
-    const entry: Prepared = { phone: clientNumberOf(call), linkedId: call.contactId, contactId: null, settled: false, client: null, at: now(), lookup: screenPop.lookUp(call) };
+    const entry: Prepared = { phone: clientNumberOf(call), linkedId: call.contactId, client: null, at: now(), lookup: screenPop.lookUp(call) };
     entry.lookup.then(
       (client) => {
-        entry.contactId = client.contact?.id ?? null;
         entry.client = client;
-        entry.settled = true;
         entry.at = now();
       },
       () => {
@@ -93,7 +88,8 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
   /** The read for this call, when it still describes the call's client. */
   const readFor = (call: CallRecord): Prepared => {
     const entry = prepared.get(call.id);
-    const isSameClient = entry && entry.phone === clientNumberOf(call) && (!call.contactId || call.contactId === (entry.settled ? entry.contactId : entry.linkedId));
+    const cardId = entry?.client ? (entry.client.contact?.id ?? null) : entry?.linkedId;
+    const isSameClient = entry && entry.phone === clientNumberOf(call) && (!call.contactId || call.contactId === cardId);
     return isSameClient ? entry : read(call);
   };
 
@@ -130,7 +126,9 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
   const dropReadsOf = (change: ContactChange) => {
     for (const [callId, entry] of prepared) {
       // A read still under way may have read the card before this change: read again.
-      const isAffected = !entry.settled || entry.contactId === change.contactId || (entry.contactId === null && entry.phone !== null && (change.phones?.includes(entry.phone) ?? false));
+      const card = entry.client?.contact ?? null;
+      const isAffected =
+        !entry.client || card?.id === change.contactId || (card === null && entry.phone !== null && (change.phones?.includes(entry.phone) ?? false));
       if (isAffected) prepared.delete(callId);
     }
   };
