@@ -38,6 +38,9 @@ function harness(active: CallRecord[]) {
   return { fire, received, stop, handlers };
 }
 
+/** Agent 1001 dialed extension 1002 from their phone: an internal call, as the call model records it. */
+const agent1CallsAgent2 = () => call({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [] });
+
 describe('agent desk pushes', () => {
   it('clears the pop of an agent whose phone rang unanswered while the queue tries someone else', () => {
     const ringing = call();
@@ -64,7 +67,7 @@ describe('agent desk pushes', () => {
   });
 
   it('pops the colleague on both consoles when the called agent\'s phone rings, and ends it on both', () => {
-    const internal = call({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [] });
+    const internal = agent1CallsAgent2();
     const { fire, received } = harness([internal]);
     fire('agent:ringing', { extension: '1002', call: internal });
     const answered = { ...internal, answeredAt: '2026-11-22T14:41:59.500Z' };
@@ -86,7 +89,7 @@ describe('agent desk pushes', () => {
   });
 
   it('clears both consoles when the colleague does not answer', () => {
-    const internal = call({ direction: 'outbound', queue: null, agentExtension: '1001', callerNumber: '1001', calledNumber: '1002', ringingAgents: [] });
+    const internal = agent1CallsAgent2();
     const { fire, received } = harness([internal]);
     fire('agent:ringing', { extension: '1002', call: internal });
     const ended = { ...internal, endedAt: '2026-11-22T14:42:20.000Z', active: false, result: 'no-answer' as const };
