@@ -1,4 +1,4 @@
-import { dialRequestSchema, internalCallee, internalCallPeer, phoneActionSchema, type CallRecord, type CallRingingPayload } from '@crm/shared';
+import { dialRequestSchema, internalCallee, internalCallPeer, phoneActionSchema, type CallRecord } from '@crm/shared';
 import { AppError } from '../http/app-error.js';
 import type { AppContext } from '../platform/app-context.js';
 import { onCommand } from '../realtime/command.js';
@@ -34,11 +34,6 @@ export function currentCallOf(telephony: Pick<TelephonyService, 'activeCalls' | 
     (isRinging ? calls.find((call) => !call.answeredAt && call.ringingAgents.includes(extension)) : undefined) ??
     null
   );
-}
-
-/** The pop of a call between two agents: there is no client card to look up, the call says who. */
-export function internalCallPop(call: CallRecord): CallRingingPayload {
-  return { call, contact: null, localTime: null };
 }
 
 /** Socket commands of the agent's desk: click-to-dial, the simulated phone, the current call after a reload. */
@@ -92,8 +87,7 @@ export function agentCallsSocket(ctx: AppContext, { dialer, screenPop }: { diale
           const call = currentCallOf(ctx.telephony, user.extension);
           if (!call) return { active: false };
           const isInternal = internalCallPeer(call, user.extension) !== null;
-          const pop = isInternal ? internalCallPop(call) : await screenPop.forRinging({ extension: user.extension, call });
-          socket.emit('call:ringing', pop);
+          socket.emit('call:ringing', await screenPop.forRinging({ extension: user.extension, call }));
           // Both agents of an internal call are on it once the called one picked up.
           if (call.answeredAt && (call.agentExtension === user.extension || isInternal)) socket.emit('call:answered', { call });
           return { active: true };

@@ -66,7 +66,7 @@ describe('agent desk pushes', () => {
     ]);
   });
 
-  it('pops the colleague on both consoles when the called agent\'s phone rings, and ends it on both', () => {
+  it('tells both agents of a call between them that they talk, and ends it on both (screen-pop pops it)', () => {
     const internal = agent1CallsAgent2();
     const { fire, received } = harness([internal]);
     fire('agent:ringing', { extension: '1002', call: internal });
@@ -76,11 +76,7 @@ describe('agent desk pushes', () => {
     fire('agent:answered', { extension: '1002', call: answered });
     const ended = { ...answered, endedAt: '2026-11-22T14:42:30.000Z', active: false, result: 'answered' as const };
     fire('call:ended', ended);
-    const pop = { call: internal, contact: null, localTime: null };
     expect(received).toEqual([
-      { extension: '1002', event: 'call:ringing', payload: pop },
-      // The caller's console shows their outgoing call while the colleague's phone rings.
-      { extension: '1001', event: 'call:ringing', payload: pop },
       { extension: '1001', event: 'call:answered', payload: { call: answered } },
       { extension: '1002', event: 'call:answered', payload: { call: answered } },
       { extension: '1001', event: 'call:ended', payload: { call: ended } },

@@ -1,7 +1,6 @@
 import { internalCallee, type CallRecord } from '@crm/shared';
 import type { Realtime } from '../realtime/realtime.js';
 import type { TelephonyService } from '../telephony/index.js';
-import { internalCallPop } from './agent-calls.socket.js';
 
 /**
  * Keeps each agent's console in step with their phone (the pop itself is pushed by screen-pop):
@@ -9,10 +8,8 @@ import { internalCallPop } from './agent-calls.socket.js';
  * stops because another agent answered or the queue moved on, so a stale pop never lingers.
  * Agent state goes to the agent and to supervisors.
  *
- * A call from one agent's extension to another's (no queue, no client) has no card to look up: when
- * the called agent's phone rings, both consoles get a pop naming the colleague — the called agent's
- * as ringing, the caller's as their outgoing call in progress. The call model reports the answer
- * for both agents, and the end clears both consoles like any other call.
+ * A call from one agent's extension to another's (no queue, no client) is popped on both consoles by
+ * screen-pop; the call model reports the answer for both agents, and the end clears both here.
  */
 export function startAgentPushes({
   telephony,
@@ -26,15 +23,6 @@ export function startAgentPushes({
   };
 
   const unsubscribe = [
-    telephony.on('agent:ringing', ({ extension, call }) => {
-      const callee = internalCallee(call);
-      // Queue and client calls: screen-pop looks the card up and pushes the pop.
-      if (!callee) return;
-      const pop = internalCallPop(call);
-      realtime.emitToAgent(extension, 'call:ringing', pop);
-      // The caller's phone does not ring (they dialed): their console follows the colleague's ringing.
-      if (extension === callee && call.agentExtension && call.agentExtension !== callee) realtime.emitToAgent(call.agentExtension, 'call:ringing', pop);
-    }),
     telephony.on('agent:answered', ({ extension, call }) => {
       realtime.emitToAgent(extension, 'call:answered', { call });
       // Everyone else this call was offered to: their ring is over.

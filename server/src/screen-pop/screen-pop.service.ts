@@ -1,4 +1,4 @@
-import { isE164, normalizePhone, type CallRecord, type CallRingingPayload, type CompanySettings, type Contact, type CountryCode, type Deal, type TimelineItem } from '@crm/shared';
+import { internalCallee, isE164, normalizePhone, type CallRecord, type CallRingingPayload, type CompanySettings, type Contact, type CountryCode, type Deal, type TimelineItem } from '@crm/shared';
 import type { Connection } from 'mongoose';
 import { createContactCalls } from '../contacts/contact-calls.js';
 import { createContactRepository } from '../contacts/contact.repository.js';
@@ -27,7 +27,7 @@ export interface ClientLookup {
 }
 
 export interface ScreenPopService {
-  /** Reads the call's client: the card the telephony linked, else by number (one indexed query). */
+  /** Reads the call's client: the card the telephony linked, else by number (one indexed query); none for a call between agents. */
   lookUp(call: CallRecord): Promise<ClientLookup>;
   /** The `call:ringing` payload for a ring now: local-time facts are computed at this moment. */
   build(call: CallRecord, client: ClientLookup): Promise<CallRingingPayload>;
@@ -36,6 +36,9 @@ export interface ScreenPopService {
   /** Both in one step (a ring whose client was not read ahead). */
   forRinging(event: RingingEvent): Promise<CallRingingPayload>;
 }
+
+/** What a call without a client (one between two agents) pops with. */
+export const NO_CLIENT: ClientLookup = { clientPhone: null, contact: null, openDeal: null, lastInteractions: [], numberFacts: null };
 
 export interface ScreenPopDeps {
   connection: Connection;
@@ -75,6 +78,8 @@ export function createScreenPopService({ connection, clock, locate = defaultNumb
   }
 
   async function lookUp(call: CallRecord): Promise<ClientLookup> {
+    // A call between two agents has no client: its pop names the colleague (the console does).
+    if (internalCallee(call) !== null) return NO_CLIENT;
     const clientPhone = await clientPhoneOf(call);
     if (call.contactId) {
       // The telephony linked the call to its card when it started: card, open deal and last

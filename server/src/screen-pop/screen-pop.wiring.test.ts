@@ -167,14 +167,19 @@ describe('screen-pop wiring', () => {
     stop();
   });
 
-  it('pops no client card for a call between two agents', async () => {
+  it('pops the colleague on both consoles when the called agent’s phone rings, reading no client card', async () => {
     const { telephony, pops, state, stop, ring } = setUp();
-    const call = buildCallRecord({ direction: 'outbound', callerNumber: '1001', calledNumber: '1002', agentExtension: '1001', queue: null, ringingAgents: ['1002'] });
+    const call = buildCallRecord({ direction: 'outbound', callerNumber: '1001', calledNumber: '1002', agentExtension: '1001', queue: null, ringingAgents: [] });
     telephony.fire('call:changed', call);
     ring(call, '1002');
     await settle();
     expect(state.reads).toBe(0);
-    expect(pops).toEqual([]);
+    const pop = { call, contact: null, localTime: null };
+    expect(pops).toEqual([
+      { extension: '1002', payload: pop },
+      // The caller's console shows their outgoing call while the colleague's phone rings.
+      { extension: '1001', payload: pop },
+    ]);
     stop();
   });
 });

@@ -7,7 +7,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { TelephonyEvents } from '../telephony/index.js';
 import { clientNumberOf } from './screen-pop.js';
-import { createScreenPopService, type ClientLookup, type ScreenPopService } from './screen-pop.service.js';
+import { createScreenPopService, NO_CLIENT, type ClientLookup, type ScreenPopService } from './screen-pop.service.js';
 
 /** The part of the telephony service the pop listens to. */
 export interface RingingSource {
@@ -56,7 +56,8 @@ interface Prepared {
  * then read again, and the pop is refreshed if anything in it changed (another instance's edit).
  *
  * A pop whose call ended meanwhile is dropped, and one whose call changed meanwhile carries the
- * latest call record. Calls between two agents have no client to pop (agent-pushes shows them).
+ * latest call record. A call between two agents has no client: both agents' consoles get a pop
+ * naming the colleague when the called agent's phone rings.
  * Returns the unsubscribe function (call it on close).
  */
 export function startScreenPop({ connection, clock, logger, realtime, telephony, locate, screenPop = createScreenPopService({ connection, clock, ...(locate ? { locate } : {}) }) }: ScreenPopWiring): () => void {
@@ -142,7 +143,15 @@ export function startScreenPop({ connection, clock, logger, realtime, telephony,
     telephony.on('call:ended', (call) => forget(call.id)),
     telephony.on('call:merged', ({ from }) => prepared.delete(from)),
     telephony.on('agent:ringing', ({ extension, call }) => {
-      if (internalCallee(call) !== null) return;
+      const callee = internalCallee(call);
+      if (callee !== null) {
+        // No client to read: the colleague's phone rings, and the caller's console follows it as
+        // their outgoing call in progress (their own phone does not ring: they dialed).
+        const pop = screenPop.buildNow(call, NO_CLIENT) ?? { call, contact: null, localTime: null };
+        realtime.emitToAgent(extension, 'call:ringing', pop);
+        if (extension === callee && call.agentExtension && call.agentExtension !== callee) realtime.emitToAgent(call.agentExtension, 'call:ringing', pop);
+        return;
+      }
       latest.set(call.id, call);
       if (latest.size > MAX_PREPARED) latest.delete(latest.keys().next().value as string);
       ended.delete(call.id);
