@@ -8,6 +8,7 @@ import {
 } from '@crm/shared';
 import { isValidObjectId, type Connection } from 'mongoose';
 import { AppError } from '../http/app-error.js';
+import { findCardByNumber } from './card-by-number.js';
 import { contactChangesOf } from './contact-changes.js';
 import { SEARCH_KEYS_VERSION, searchFields } from './contact-search.js';
 import { contactModel, contactNoteModel, type ContactDocument, type ContactNoteDocument } from './contact.model.js';
@@ -247,8 +248,8 @@ export function createContactRepository(connection: Connection): ContactReposito
       return doc ? toContact(doc) : null;
     },
     async findByPhone(e164) {
-      const doc = await Contacts.findOne({ phones: e164 }).lean<StoredContact>();
-      return doc ? toContact(doc) : null;
+      const doc = await findCardByNumber(connection, e164);
+      return doc ? toContact(doc as unknown as StoredContact) : null;
     },
     async findByPhones(phones) {
       if (phones.length === 0) return [];

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { PHONE_CONTROL_UNAVAILABLE, type AgentStatus, type CallRecord, type DependencyHealth } from '@crm/shared';
 import { AgentBoard, deviceActivityFromStatus, type MembershipFact } from '../agents/agent-state.js';
 import { createCallRepository, type CallRepository, type CallWrite } from '../calls/call.repository.js';
+import { findCardByNumber } from '../contacts/card-by-number.js';
 import { contactChangesOf, type ContactChange } from '../contacts/contact-changes.js';
 import { AppError } from '../http/app-error.js';
 import { createAgentMatcher, memberExtension, type AgentMatcher } from './agent-identity.js';
@@ -193,9 +194,8 @@ export function createTelephony(options: TelephonyOptions): TelephonyService {
   const lookUpContact = (number: string) => {
     if (contactLookups.has(number)) return;
     contactLookups.add(number);
-    options.connection
-      .collection('contacts')
-      .findOne({ phones: number }, { projection: { _id: 1 } })
+    // Shared with the screen-pop's read of the same caller, which starts at the same moment.
+    findCardByNumber(options.connection, number)
       .then((doc) => {
         const id = doc ? String(doc._id) : null;
         if (contactCache.size > 10_000) contactCache.clear();
