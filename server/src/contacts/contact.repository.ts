@@ -333,7 +333,8 @@ export function createContactRepository(connection: Connection): ContactReposito
           }).lean<StoredContact>();
           if (doc) {
             const contact = toContact(doc);
-            changeFeed.notify({ contactId: contact.id, phones: contact.phones });
+            // Its numbers only when they were edited: what follows a number (calls, cached lookups) need not run for a name change.
+            changeFeed.notify(changes.phones ? { contactId: contact.id, phones: contact.phones } : { contactId: contact.id });
             return contact;
           }
           const now = await readCard();
